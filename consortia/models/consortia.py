@@ -1,0 +1,156 @@
+"""Consortia, alliances and programmes, and the names they have had."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from directory.models import DatedModel, DatedQuerySet, NameKind, Theme
+from directory.models.base import dates_check
+from directory.names import fold
+
+
+class ConsortiumKind(models.TextChoices):
+    ALLIANCE = "alliance", "Alliance"
+    CONSORTIUM = "consortium", "Consortium"
+    PARTNERSHIP = "partnership", "Partnership"
+    NETWORK = "network", "Network"
+    PROGRAMME = "programme", "Programme"
+
+
+class ConsortiumQuerySet(DatedQuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+    def visible_to(self, user):
+        if user is not None and user.is_authenticated:
+            return self
+        return self.public()
+
+    def named(self, name: str):
+        """Consortia known by this exact name (any case), former names included."""
+        name = (name or "").strip()
+        return self.filter(
+            Q(name__iexact=name) | Q(short_name__iexact=name) | Q(other_names__name__iexact=name)
+        ).distinct()
+
+    def search(self, query: str):
+        """Consortia whose current or former names contain every word of the query."""
+        condition = Q()
+        for word in fold(query).split():
+            condition &= (
+                Q(name__icontains=word) | Q(short_name__icontains=word) | Q(other_names__name__icontains=word)
+            )
+        return self.filter(condition).distinct()
+
+
+class ConsortiumManager(models.Manager.from_queryset(ConsortiumQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Consortium(DatedModel):
+    name = models.CharField(max_length=255, help_text="The consortium's full current name.")
+    slug = models.SlugField(
+        max_length=255, unique=True, help_text="Short name used in web addresses and CSV files."
+    )
+    short_name = models.CharField(max_length=50, blank=True, help_text="Acronym or short name, if any.")
+    kind = models.CharField(
+        max_length=20, choices=ConsortiumKind.choices, default=ConsortiumKind.CONSORTIUM,
+        help_text="Alliance, consortium, partnership, network or programme.",
+    )
+    # PROTECT: deleting an alliance must not silently orphan or delete the consortia inside it.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        help_text="The larger alliance or programme this sits inside, if any.",
+    )
+    description = models.TextField(blank=True, help_text="What the consortium is for.")
+    website = models.URLField(blank=True, help_text="Home page, starting https://")
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="consortia", help_text="Subjects the consortium works on."
+    )
+    is_public = models.BooleanField(
+        default=True, help_text="Untick to hide this consortium from visitors who are not logged in."
+    )
+
+    objects = ConsortiumManager()
+    history = HistoricalRecords(m2m_fields=[themes])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "consortium"
+        verbose_name_plural = "consortia"
+        constraints = [
+            dates_check("consortium"),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")),
+                name="consortium_not_own_parent",
+                violation_error_message="A consortium cannot sit inside itself.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:consortium-detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        ancestor = self.parent
+        seen = set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError({"parent": "A consortium cannot sit inside itself or one of its own members."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+    @property
+    def leads(self):
+        from .memberships import Role
+
+        return [m.organisation for m in self.memberships.current().filter(role=Role.LEAD).select_related("organisation")]
+
+
+class ConsortiumNameManager(models.Manager.from_queryset(DatedQuerySet)):
+    def get_by_natural_key(self, consortium_slug, name, kind):
+        return self.get(consortium__slug=consortium_slug, name=name, kind=kind)
+
+
+class ConsortiumName(DatedModel):
+    # CASCADE: a former name is part of the consortium's record.
+    consortium = models.ForeignKey(
+        Consortium, on_delete=models.CASCADE, related_name="other_names", help_text="Whose name this is."
+    )
+    name = models.CharField(max_length=255, help_text="The other name, exactly as it was or is used.")
+    kind = models.CharField(
+        max_length=20, choices=NameKind.choices, default=NameKind.FORMER, help_text="What sort of name this is."
+    )
+    note = models.CharField(max_length=255, blank=True, help_text="Anything worth knowing, e.g. why it changed.")
+
+    objects = ConsortiumNameManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["consortium__name", "start_date", "name"]
+        verbose_name = "consortium's other name"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consortium", "name", "kind"],
+                name="consortium_name_unique",
+                violation_error_message="This consortium already has this name of this kind.",
+            ),
+            dates_check("consortium_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display().lower()} of {self.consortium.name})"
+
+    def natural_key(self):
+        return (self.consortium.slug, self.name, self.kind)
+
+    natural_key.dependencies = ["consortia.consortium"]

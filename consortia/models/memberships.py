@@ -1,0 +1,109 @@
+"""Which organisation belongs to which consortium, in what role, and when."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from directory.models import DatedModel, DatedQuerySet, Organisation
+from directory.models.base import dates_check
+
+from .consortia import Consortium
+
+
+class Role(models.TextChoices):
+    LEAD = "lead", "Lead"
+    PARTNER = "partner", "Partner"
+    MEMBER = "member", "Member"
+    OBSERVER = "observer", "Observer"
+    SECRETARIAT = "secretariat", "Secretariat"
+
+
+class MembershipQuerySet(DatedQuerySet):
+    def for_consortium(self, consortium):
+        return self.filter(consortium=consortium)
+
+    def for_organisation(self, organisation):
+        return self.filter(organisation=organisation)
+
+    def with_role(self, role: str):
+        return self.filter(role=role)
+
+    def overlapping(self, start_date, end_date):
+        """Memberships whose period shares at least one day with [start_date, end_date]."""
+        condition = Q()
+        if end_date is not None:
+            condition &= Q(start_date__isnull=True) | Q(start_date__lte=end_date)
+        if start_date is not None:
+            condition &= Q(end_date__isnull=True) | Q(end_date__gte=start_date)
+        return self.filter(condition)
+
+
+class MembershipManager(models.Manager.from_queryset(MembershipQuerySet)):
+    def get_by_natural_key(self, organisation_slug, consortium_slug, role, start_date):
+        return self.get(
+            organisation__slug=organisation_slug, consortium__slug=consortium_slug, role=role, start_date=start_date
+        )
+
+
+OVERLAP_MESSAGE = "This organisation already holds this role in this consortium for part of this period."
+
+
+class Membership(DatedModel):
+    # PROTECT: memberships are history; remove an organisation's memberships deliberately first.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships", help_text="The member organisation."
+    )
+    # CASCADE: deleting a consortium (rare, and audited) takes its membership list with it.
+    consortium = models.ForeignKey(
+        Consortium, on_delete=models.CASCADE, related_name="memberships", help_text="The consortium joined."
+    )
+    role = models.CharField(
+        max_length=20, choices=Role.choices, default=Role.MEMBER,
+        help_text="Lead, partner, member, observer or secretariat.",
+    )
+    note = models.CharField(max_length=255, blank=True, help_text="Anything worth knowing about this membership.")
+
+    objects = MembershipManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["consortium__name", "role", "organisation__name"]
+        verbose_name = "membership"
+        indexes = [
+            models.Index(fields=["consortium", "role"], name="membership_consortium_role_idx"),
+            models.Index(fields=["organisation", "end_date"], name="membership_org_end_idx"),
+        ]
+        constraints = [
+            dates_check("membership"),
+            # NULL start dates are distinct in SQL, so this catches exact duplicates with a
+            # known start; overlaps are refused by validation and, on PostgreSQL, by the
+            # exclusion constraint added in migration 0002.
+            models.UniqueConstraint(
+                fields=["organisation", "consortium", "role", "start_date"],
+                name="membership_unique_start",
+                violation_error_message=OVERLAP_MESSAGE,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name} — {self.get_role_display().lower()} of {self.consortium.name}"
+
+    def natural_key(self):
+        return (self.organisation.slug, self.consortium.slug, self.role, self.start_date)
+
+    natural_key.dependencies = ["directory.organisation", "consortia.consortium"]
+
+    def clean(self) -> None:
+        super().clean()
+        if not (self.organisation_id and self.consortium_id and self.role):
+            return
+        clashes = (
+            Membership.objects.filter(
+                organisation_id=self.organisation_id, consortium_id=self.consortium_id, role=self.role
+            )
+            .overlapping(self.start_date, self.end_date)
+            .exclude(pk=self.pk)
+        )
+        if clashes.exists():
+            raise ValidationError(OVERLAP_MESSAGE, code="overlapping_membership")
