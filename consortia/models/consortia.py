@@ -113,7 +113,8 @@ class Consortium(DatedModel):
     def leads(self):
         from .memberships import Role
 
-        return [m.organisation for m in self.memberships.current().filter(role=Role.LEAD).select_related("organisation")]
+        leads = self.memberships.current().filter(role=Role.LEAD).select_related("organisation")
+        return [membership.organisation for membership in leads]
 
 
 class ConsortiumNameManager(models.Manager.from_queryset(DatedQuerySet)):

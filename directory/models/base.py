@@ -11,7 +11,9 @@ from django.utils import timezone
 
 class BaseModel(models.Model):
     # db_default covers rows written without Python's help: fixtures, bulk loads, COPY.
-    created_at = models.DateTimeField(auto_now_add=True, db_default=Now(), help_text="When this record was first saved.")
+    created_at = models.DateTimeField(
+        auto_now_add=True, db_default=Now(), help_text="When this record was first saved."
+    )
     updated_at = models.DateTimeField(auto_now=True, db_default=Now(), help_text="When this record was last changed.")
 
     class Meta:
