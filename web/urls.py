@@ -1,15 +1,15 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "web"
 
-# Placeholder pages; the member-facing directory (issue 5) replaces these views.
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="web/placeholder.html"), name="home"),
-    path("organisations/", TemplateView.as_view(template_name="web/placeholder.html"), name="organisation-list"),
-    path("organisations/<slug:slug>/", TemplateView.as_view(template_name="web/placeholder.html"), name="organisation-detail"),
-    path("consortia/", TemplateView.as_view(template_name="web/placeholder.html"), name="consortium-list"),
-    path("consortia/<slug:slug>/", TemplateView.as_view(template_name="web/placeholder.html"), name="consortium-detail"),
-    path("outputs/", TemplateView.as_view(template_name="web/placeholder.html"), name="output-list"),
-    path("outputs/<slug:slug>/", TemplateView.as_view(template_name="web/placeholder.html"), name="output-detail"),
+    path("", views.home, name="home"),
+    path("organisations/", views.organisation_search, name="organisation-list"),
+    path("organisations/<slug:slug>/", views.OrganisationDetailView.as_view(), name="organisation-detail"),
+    path("consortia/", views.ConsortiumListView.as_view(), name="consortium-list"),
+    path("consortia/<slug:slug>/", views.ConsortiumDetailView.as_view(), name="consortium-detail"),
+    path("outputs/", views.OutputListView.as_view(), name="output-list"),
+    path("outputs/<slug:slug>/", views.OutputDetailView.as_view(), name="output-detail"),
 ]

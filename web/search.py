@@ -1,0 +1,238 @@
+"""The organisation search page's reads: parse the query string, filter, rank, count facets.
+
+Everything the page needs is read in a fixed number of queries whatever the
+number of results: one count, one page, three prefetches, one aggregate per
+facet, and (with a query) one for consortia matching by name.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Value
+from django.http import QueryDict
+from django.utils import timezone
+
+from consortia.models import Consortium, Membership
+from directory.models import Classification, Organisation, Region, Theme
+from directory.search import filter_organisations, normalise_query, search_organisations, uses_full_text
+
+FACET_LIMIT = 20
+
+
+@dataclass
+class SearchParams:
+    """What the visitor asked for, read forgivingly from the query string."""
+
+    q: str = ""
+    themes: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    classification: str = ""
+    consortia: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_querydict(cls, data: QueryDict) -> "SearchParams":
+        def slugs(name: str) -> list[str]:
+            seen = []
+            for value in data.getlist(name):
+                value = value.strip()[:100]
+                if value and value not in seen:
+                    seen.append(value)
+            return seen[:10]
+
+        return cls(
+            q=" ".join(data.get("q", "").split())[:200],
+            themes=slugs("theme"),
+            regions=slugs("region"),
+            classification=data.get("classification", "").strip()[:40],
+            consortia=slugs("consortium"),
+        )
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.themes or self.regions or self.classification or self.consortia)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.q or self.has_filters)
+
+    def querydict(self, **changes) -> QueryDict:
+        values = {
+            "q": self.q,
+            "theme": self.themes,
+            "region": self.regions,
+            "classification": self.classification,
+            "consortium": self.consortia,
+        }
+        values.update(changes)
+        query = QueryDict(mutable=True)
+        for key, value in values.items():
+            for item in value if isinstance(value, list) else [value]:
+                if item:
+                    query.appendlist(key, item)
+        return query
+
+    def without(self, key: str, value: str = "") -> str:
+        """The query string with one filter value removed (for "remove this filter" links)."""
+        current = {"theme": self.themes, "region": self.regions, "consortium": self.consortia}
+        if key in current:
+            return self.querydict(**{key: [v for v in current[key] if v != value]}).urlencode()
+        return self.querydict(**{key: ""}).urlencode()
+
+
+def visible_consortia(user):
+    return Consortium.objects.visible_to(user)
+
+
+def current_memberships_prefetch(user):
+    from django.db.models import Prefetch
+
+    memberships = (
+        Membership.objects.current()
+        .filter(consortium__in=visible_consortia(user).values("pk"))
+        .select_related("consortium")
+        .order_by("consortium__name", "role")
+    )
+    return Prefetch("memberships", queryset=memberships, to_attr="current_memberships")
+
+
+@dataclass
+class FacetValue:
+    slug: str
+    name: str
+    count: int
+    selected: bool
+
+
+def run_search(params: SearchParams, user):
+    """Resolve the filters and return (ranked queryset, facets, labels for the active filters)."""
+    themes = {theme.slug: theme for theme in Theme.objects.all()}
+    regions = {region.slug: region for region in Region.objects.all()}
+    classifications = dict(Classification.choices)
+    chosen_consortia = {}
+    if params.consortia:
+        chosen_consortia = {c.slug: c for c in visible_consortia(user).filter(slug__in=params.consortia)}
+
+    def known(values, table, label):
+        kept = []
+        for value in values:
+            if value in table:
+                kept.append(value)
+            else:
+                params.notices.append(f"There is no {label} “{value}”, so that filter was left out.")
+        return kept
+
+    params.themes = known(params.themes, themes, "theme")
+    params.regions = known(params.regions, regions, "region")
+    params.consortia = known(params.consortia, chosen_consortia, "consortium")
+    if params.classification and params.classification not in classifications:
+        params.notices.append(f"There is no kind of organisation “{params.classification}”, so it was left out.")
+        params.classification = ""
+
+    base = Organisation.objects.visible_to(user)
+    if params.q:
+        base = filter_organisations(base, params.q)
+    # Every chosen theme, area and consortium must apply (each narrows the list).
+    for slug in params.themes:
+        base = base.filter(pk__in=Organisation.themes.through.objects.filter(theme=themes[slug]).values("organisation"))
+    for slug in params.regions:
+        base = base.filter(
+            pk__in=Organisation.regions.through.objects.filter(region=regions[slug]).values("organisation")
+        )
+    for slug in params.consortia:
+        base = base.filter(
+            pk__in=Membership.objects.current().filter(consortium=chosen_consortia[slug]).values("organisation")
+        )
+    without_classification = base
+    if params.classification:
+        base = base.filter(classification=params.classification)
+
+    results = search_organisations(base, params.q) if params.q else base.order_by("name", "pk")
+    results = results.prefetch_related("themes", "regions", current_memberships_prefetch(user))
+
+    ids = base.values("pk")
+    theme_counts = dict(
+        Organisation.themes.through.objects.filter(organisation__in=ids)
+        .values_list("theme_id")
+        .annotate(n=Count("organisation_id"))
+    )
+    region_counts = dict(
+        Organisation.regions.through.objects.filter(organisation__in=ids)
+        .values_list("region_id")
+        .annotate(n=Count("organisation_id"))
+    )
+    classification_counts = dict(
+        without_classification.exclude(classification="")
+        .order_by()
+        .values_list("classification")
+        .annotate(n=Count("pk"))
+    )
+    consortium_rows = list(
+        Membership.objects.current()
+        .filter(organisation__in=ids, consortium__in=visible_consortia(user).values("pk"))
+        .order_by()
+        .values_list("consortium__slug", "consortium__name")
+        .annotate(n=Count("organisation_id", distinct=True))
+        .order_by("-n", "consortium__name")[:FACET_LIMIT]
+    )
+
+    facets = {
+        "theme": [
+            FacetValue(t.slug, t.name, theme_counts.get(t.pk, 0), t.slug in params.themes)
+            for t in themes.values()
+            if theme_counts.get(t.pk) or t.slug in params.themes
+        ],
+        "region": [
+            FacetValue(r.slug, r.name, region_counts.get(r.pk, 0), r.slug in params.regions)
+            for r in regions.values()
+            if region_counts.get(r.pk) or r.slug in params.regions
+        ],
+        "classification": [
+            FacetValue(value, label, classification_counts.get(value, 0), value == params.classification)
+            for value, label in classifications.items()
+            if classification_counts.get(value) or value == params.classification
+        ],
+        "consortium": [FacetValue(slug, name, n, slug in params.consortia) for slug, name, n in consortium_rows],
+    }
+    listed = {value.slug for value in facets["consortium"]}
+    for slug in params.consortia:
+        if slug not in listed:
+            facets["consortium"].append(FacetValue(slug, chosen_consortia[slug].name, 0, True))
+
+    active = (
+        [("theme", slug, f"Theme: {themes[slug].name}") for slug in params.themes]
+        + [("region", slug, f"Area: {regions[slug].name}") for slug in params.regions]
+        + [("consortium", slug, f"Consortium: {chosen_consortia[slug].name}") for slug in params.consortia]
+        + (
+            [("classification", params.classification, f"Kind: {classifications[params.classification]}")]
+            if params.classification
+            else []
+        )
+    )
+    active = [(label, params.without(key, slug)) for key, slug, label in active]
+    return results, facets, active
+
+
+def search_consortia(params: SearchParams, user, limit: int = 5):
+    """Consortia whose current or former name matches: "strategic partnership programme" finds the alliance."""
+    text = normalise_query(params.q)
+    if not text:
+        return []
+    queryset = visible_consortia(user)
+    condition = Q(pk__in=queryset.search(text).values("pk"))
+    if uses_full_text():
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        similar = queryset.annotate(
+            similarity=TrigramWordSimilarity(Value(text), "name"),
+        ).filter(similarity__gte=0.6)
+        former = queryset.annotate(
+            similarity=TrigramWordSimilarity(Value(text), "other_names__name"),
+        ).filter(similarity__gte=0.6)
+        condition |= Q(pk__in=similar.values("pk")) | Q(pk__in=former.values("pk"))
+    return list(
+        queryset.filter(condition).select_related("parent").prefetch_related("other_names").order_by("name")[:limit]
+    )
+
+
+def today():
+    return timezone.localdate()
