@@ -1,4 +1,27 @@
+"""The REST API under /api/v1/: a router of viewsets, the schema, its docs and token exchange."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
 app_name = "api"
 
-# The REST API (issue 3) registers its router here.
-urlpatterns: list = []
+router = DefaultRouter()
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("consortia", views.ConsortiumViewSet, basename="consortium")
+router.register("memberships", views.MembershipViewSet, basename="membership")
+router.register("outputs", views.OutputViewSet, basename="output")
+router.register("contacts", views.ContactViewSet, basename="contact")
+router.register("themes", views.ThemeViewSet, basename="theme")
+router.register("regions", views.RegionViewSet, basename="region")
+router.register("relationships", views.RelationshipViewSet, basename="relationship")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("token/", views.ObtainToken.as_view(), name="token"),
+    *router.urls,
+]

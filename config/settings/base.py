@@ -130,6 +130,59 @@ SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 CSV_IMPORT_MAX_BYTES = int(os.environ.get("CSV_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 CSV_IMPORT_MAX_ROWS = int(os.environ.get("CSV_IMPORT_MAX_ROWS", "200000"))
 
+# REST API (issue 3)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first, so a script without credentials is told 401 and how to authenticate.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadOrCoordinatorWrite"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
+        "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
+        # Exchanging a password for a token: slow enough to make guessing passwords pointless.
+        "token": os.environ.get("API_THROTTLE_TOKEN", "10/minute"),
+    },
+    "NON_FIELD_ERRORS_KEY": "non_field_errors",
+    "DATE_INPUT_FORMATS": ["iso-8601"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Partner consortium directory API",
+    "DESCRIPTION": (
+        "Organisations, consortia, memberships, joint outputs and contacts of voluntary-sector alliances. "
+        "Anonymous callers see public records and only contacts marked public; logged-in members see everything; "
+        "coordinators may also create, change and delete. Every list takes `?format=csv` for the same rows as CSV."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # The docs pages load Swagger UI and ReDoc from our own static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "MembershipRoleEnum": "consortia.models.memberships.Role",
+        "ContributorRoleEnum": "consortia.models.outputs.ContributorRole",
+        "NameKindEnum": "directory.models.organisations.NameKind",
+        "ConsortiumKindEnum": "consortia.models.consortia.ConsortiumKind",
+        "OutputKindEnum": "consortia.models.outputs.OutputKind",
+    },
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

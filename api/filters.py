@@ -1,0 +1,323 @@
+"""Filters for every list, as django-filter FilterSets (documented in the schema).
+
+An invalid value (an unknown slug, a malformed date, an unknown ordering
+field) makes the form invalid, and DjangoFilterBackend answers 400 with that
+field's error. Filters that could multiply rows (themes, memberships,
+contributors) use `pk__in` subqueries, so no list needs DISTINCT.
+"""
+
+import django_filters as filters
+from django.utils import timezone
+
+from consortia.models import Consortium, ConsortiumKind, JointOutput, Membership, OutputContributor, OutputKind, Role
+from directory.identifiers import SCHEMES
+from directory.models import (
+    Classification,
+    Contact,
+    Organisation,
+    OrganisationIdentifier,
+    OrganisationRelationship,
+    Region,
+    RelationshipType,
+    Theme,
+)
+from directory.models.reference import Nation
+
+# Filters that take slugs say so with this hint, which the OpenAPI schema reads (the method receives records).
+Slug = str
+
+YES_NO = [("true", "true"), ("false", "false")]
+
+
+class VisibleChoicesMixin:
+    """Choices that name records (a consortium, an organisation) only offer what the caller may see.
+
+    Otherwise an anonymous caller could learn that a private consortium exists
+    by filtering on its slug.
+    """
+
+    visible_choice_filters: tuple[str, ...] = ()
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        for name in self.visible_choice_filters:
+            field = self.filters[name]
+            field.queryset = field.queryset.model.objects.visible_to(user)
+
+
+def slug_choice(model, label, **kwargs):
+    return filters.ModelChoiceFilter(queryset=model.objects.all(), to_field_name="slug", label=label, **kwargs)
+
+
+def slug_choices(model, label, **kwargs):
+    return filters.ModelMultipleChoiceFilter(queryset=model.objects.all(), to_field_name="slug", label=label, **kwargs)
+
+
+class OrganisationFilter(VisibleChoicesMixin, filters.FilterSet):
+    classification = filters.MultipleChoiceFilter(
+        choices=Classification.choices, label="Classification (repeat for any of several)."
+    )
+    theme = slug_choices(
+        Theme,
+        "Theme slug (repeat for any of several), e.g. race-equality.",
+        method="filter_theme",
+        field_name="themes__slug",
+    )
+    region = slug_choices(
+        Region,
+        "Region or nation slug (repeat for any of several), e.g. wales.",
+        method="filter_region",
+        field_name="regions__slug",
+    )
+    consortium = slug_choice(
+        Consortium,
+        "Consortium slug: its current members, or members on the `as_of` date.",
+        method="filter_consortium",
+        field_name="memberships__consortium__slug",
+    )
+    role = filters.ChoiceFilter(
+        choices=Role.choices,
+        label="Role in the consortium (with `consortium`, or in any consortium).",
+        method="filter_membership",
+    )
+    as_of = filters.DateFilter(
+        label="Date (YYYY-MM-DD) for the `consortium` and `role` filters; today if absent.", method="filter_membership"
+    )
+    identifier_scheme = filters.ChoiceFilter(
+        choices=[(code, code) for code in SCHEMES], label="Has an identifier in this register.", method="filter_scheme"
+    )
+    identifier = filters.CharFilter(
+        label="Identifier value or org-id string, e.g. 1234567 or GB-CHC-1234567.", method="filter_identifier"
+    )
+    founded = filters.DateFromToRangeFilter(field_name="founded_on", label="Founded between (YYYY-MM-DD).")
+    member_count = filters.RangeFilter(field_name="member_count", label="Number of members between.")
+    search = filters.CharFilter(
+        label="Words in any name (former names too), acronym or identifier.", method="filter_search"
+    )
+    ordering = filters.OrderingFilter(
+        fields=["name", "founded_on", "member_count", "created_at", "updated_at"],
+        label="Sort by name, founded_on, member_count, created_at or updated_at; prefix - for descending.",
+    )
+
+    visible_choice_filters = ("consortium",)
+
+    class Meta:
+        model = Organisation
+        fields = []
+
+    def filter_theme(self, queryset, name, value: Slug):
+        if not value:
+            return queryset
+        links = Organisation.themes.through.objects.filter(theme__in=value)
+        return queryset.filter(pk__in=links.values("organisation_id"))
+
+    def filter_region(self, queryset, name, value: Slug):
+        if not value:
+            return queryset
+        links = Organisation.regions.through.objects.filter(region__in=value)
+        return queryset.filter(pk__in=links.values("organisation_id"))
+
+    def filter_consortium(self, queryset, name, value: Slug):
+        return queryset  # consortium, role and as_of act together in filter_queryset
+
+    def filter_membership(self, queryset, name, value):
+        return queryset  # as above
+
+    def filter_scheme(self, queryset, name, value):
+        return queryset.filter(pk__in=OrganisationIdentifier.objects.filter(scheme=value).values("organisation_id"))
+
+    def filter_identifier(self, queryset, name, value):
+        text = value.strip().upper()
+        identifiers = OrganisationIdentifier.objects.none()
+        for code in sorted(SCHEMES, key=len, reverse=True):
+            if text.startswith(code + "-"):
+                value_part = SCHEMES[code].normalise(text[len(code) + 1 :])
+                identifiers = OrganisationIdentifier.objects.filter(scheme=code, value=value_part)
+                break
+        else:
+            candidates = {text.replace(" ", "")} | {scheme.normalise(text) for scheme in SCHEMES.values()}
+            identifiers = OrganisationIdentifier.objects.filter(value__in=candidates)
+        return queryset.filter(pk__in=identifiers.values("organisation_id"))
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        consortium, role = data.get("consortium"), data.get("role")
+        if consortium or role:
+            memberships = Membership.objects.as_of(data.get("as_of") or timezone.localdate())
+            if consortium:
+                memberships = memberships.filter(consortium=consortium)
+            if role:
+                memberships = memberships.filter(role=role)
+            queryset = queryset.filter(pk__in=memberships.values("organisation_id"))
+        return queryset
+
+
+class CurrentFilterMixin:
+    def filter_current(self, queryset, name, value):
+        if value == "true":
+            return queryset.current()
+        if value == "false":
+            return queryset.exclude(pk__in=queryset.model.objects.current().values("pk"))
+        return queryset
+
+
+class MembershipFilter(CurrentFilterMixin, VisibleChoicesMixin, filters.FilterSet):
+    organisation = slug_choice(Organisation, "Organisation slug.")
+    consortium = slug_choice(Consortium, "Consortium slug.")
+    role = filters.MultipleChoiceFilter(choices=Role.choices, label="Role (repeat for any of several).")
+    current = filters.ChoiceFilter(
+        choices=YES_NO, label="true: in force today; false: ended or not yet begun.", method="filter_current"
+    )
+    as_of = filters.DateFilter(label="In force on this date (YYYY-MM-DD).", method="filter_as_of")
+    started = filters.DateFromToRangeFilter(field_name="start_date", label="Started between (YYYY-MM-DD).")
+    ended = filters.DateFromToRangeFilter(field_name="end_date", label="Ended between (YYYY-MM-DD).")
+    ordering = filters.OrderingFilter(
+        fields=[
+            ("start_date", "start_date"),
+            ("end_date", "end_date"),
+            ("role", "role"),
+            ("organisation__name", "organisation"),
+            ("consortium__name", "consortium"),
+        ],
+        label="Sort by start_date, end_date, role, organisation or consortium; prefix - for descending.",
+    )
+
+    visible_choice_filters = ("organisation", "consortium")
+
+    class Meta:
+        model = Membership
+        fields = []
+
+    def filter_as_of(self, queryset, name, value):
+        return queryset.as_of(value)
+
+
+class OutputFilter(VisibleChoicesMixin, filters.FilterSet):
+    kind = filters.MultipleChoiceFilter(choices=OutputKind.choices, label="Kind (repeat for any of several).")
+    contributor = slug_choice(
+        Organisation,
+        "Organisation slug of a contributor.",
+        method="filter_contributor",
+        field_name="contributors__organisation__slug",
+    )
+    consortium = slug_choice(Consortium, "Consortium slug.")
+    theme = slug_choices(
+        Theme, "Theme slug (repeat for any of several).", method="filter_theme", field_name="themes__slug"
+    )
+    published = filters.DateFromToRangeFilter(field_name="published_on", label="Published between (YYYY-MM-DD).")
+    search = filters.CharFilter(label="Words in the title, summary or findings.", method="filter_search")
+    ordering = filters.OrderingFilter(
+        fields=["published_on", "title", "created_at"],
+        label="Sort by published_on, title or created_at; prefix - for descending.",
+    )
+
+    visible_choice_filters = ("contributor", "consortium")
+
+    class Meta:
+        model = JointOutput
+        fields = []
+
+    def filter_contributor(self, queryset, name, value: Slug):
+        return queryset.filter(pk__in=OutputContributor.objects.filter(organisation=value).values("output_id"))
+
+    def filter_theme(self, queryset, name, value: Slug):
+        if not value:
+            return queryset
+        links = JointOutput.themes.through.objects.filter(theme__in=value)
+        return queryset.filter(pk__in=links.values("jointoutput_id"))
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class ContactFilter(VisibleChoicesMixin, filters.FilterSet):
+    organisation = slug_choice(Organisation, "Organisation slug.")
+    public = filters.ChoiceFilter(choices=YES_NO, label="true: only contacts marked public.", method="filter_public")
+    ordering = filters.OrderingFilter(
+        fields=["name", ("organisation__name", "organisation"), "last_verified_on"],
+        label="Sort by name, organisation or last_verified_on; prefix - for descending.",
+    )
+
+    visible_choice_filters = ("organisation",)
+
+    class Meta:
+        model = Contact
+        fields = []
+
+    def filter_public(self, queryset, name, value):
+        return queryset.filter(is_public=value == "true")
+
+
+class RelationshipFilter(CurrentFilterMixin, VisibleChoicesMixin, filters.FilterSet):
+    organisation = slug_choice(
+        Organisation, "Organisation slug, at either end.", method="filter_organisation", field_name="subject__slug"
+    )
+    type = slug_choice(RelationshipType, "Relationship type slug, e.g. member-of.")
+    current = filters.ChoiceFilter(choices=YES_NO, label="true: in force today.", method="filter_current")
+    ordering = filters.OrderingFilter(
+        fields=["start_date", "end_date", ("subject__name", "subject"), ("object__name", "object")],
+        label="Sort by start_date, end_date, subject or object; prefix - for descending.",
+    )
+
+    visible_choice_filters = ("organisation",)
+
+    class Meta:
+        model = OrganisationRelationship
+        fields = []
+
+    def filter_organisation(self, queryset, name, value: Slug):
+        return queryset.involving(value)
+
+
+class ThemeFilter(filters.FilterSet):
+    ordering = filters.OrderingFilter(fields=["name", "slug"], label="Sort by name or slug.")
+
+    class Meta:
+        model = Theme
+        fields = []
+
+
+class RegionFilter(filters.FilterSet):
+    nation = filters.ChoiceFilter(choices=Nation.choices, label="Nation.")
+    ordering = filters.OrderingFilter(fields=["order", "name"], label="Sort by order or name.")
+
+    class Meta:
+        model = Region
+        fields = []
+
+
+class ConsortiumFilter(VisibleChoicesMixin, filters.FilterSet):
+    kind = filters.MultipleChoiceFilter(choices=ConsortiumKind.choices, label="Kind (repeat for any of several).")
+    parent = slug_choice(Consortium, "Slug of the alliance or programme it sits inside.")
+    theme = slug_choices(
+        Theme, "Theme slug (repeat for any of several).", method="filter_theme", field_name="themes__slug"
+    )
+    current = filters.ChoiceFilter(choices=YES_NO, label="true: in force today.", method="filter_current")
+    search = filters.CharFilter(label="Words in any name, former names too.", method="filter_search")
+    ordering = filters.OrderingFilter(
+        fields=["name", "start_date", "created_at"], label="Sort by name, start_date or created_at."
+    )
+
+    visible_choice_filters = ("parent",)
+
+    class Meta:
+        model = Consortium
+        fields = []
+
+    def filter_theme(self, queryset, name, value: Slug):
+        if not value:
+            return queryset
+        links = Consortium.themes.through.objects.filter(theme__in=value)
+        return queryset.filter(pk__in=links.values("consortium_id"))
+
+    def filter_current(self, queryset, name, value):
+        current = Consortium.objects.current().values("pk")
+        return queryset.filter(pk__in=current) if value == "true" else queryset.exclude(pk__in=current)
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(pk__in=Consortium.objects.search(value).values("pk"))

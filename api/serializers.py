@@ -1,0 +1,622 @@
+"""How each record looks through the API, and how writes are checked.
+
+Reads: foreign keys and tags appear as slugs (the same natural keys the CSV
+files and filters use) beside the related record's name, so a caller rarely
+needs a second request. Nested lists (`visible_contacts`, `current_memberships`
+and so on) come from `Prefetch(..., to_attr=...)` in the viewsets, already
+narrowed to what the caller may see; the serializers never query by
+themselves.
+
+Writes run the model's own `full_clean()` — the same rules as the admin:
+dates, identifier formats, unique and check constraints, overlapping
+memberships — and answer 400 with field errors.
+"""
+
+from copy import copy
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from consortia.models import Consortium, ConsortiumName, JointOutput, Membership, OutputContributor, Role
+from directory.identifiers import SCHEMES
+from directory.models import (
+    Contact,
+    Organisation,
+    OrganisationIdentifier,
+    OrganisationName,
+    OrganisationRelationship,
+    Region,
+    RelationshipType,
+    Theme,
+)
+
+
+def django_errors(error: DjangoValidationError) -> dict | list:
+    """A Django ValidationError as DRF field errors ("__all__" becomes non_field_errors)."""
+    if hasattr(error, "error_dict"):
+        return {
+            ("non_field_errors" if field == "__all__" else field): messages
+            for field, messages in error.message_dict.items()
+        }
+    return {"non_field_errors": error.messages}
+
+
+def user_of(serializer) -> object | None:
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+def may_see(user, record) -> bool:
+    """Anonymous callers see public records only (DESIGN.md)."""
+    return bool(user is not None and user.is_authenticated) or bool(getattr(record, "is_public", True))
+
+
+class LinesField(serializers.ListField):
+    """A text field stored one item per line, shown as a list of strings."""
+
+    child = serializers.CharField(allow_blank=False)
+
+    def to_representation(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+    def to_internal_value(self, data):
+        items = super().to_internal_value(data)
+        if any("\n" in item or "\r" in item for item in items):
+            raise serializers.ValidationError("Each item must be a single line.")
+        return "\n".join(item.strip() for item in items if item.strip())
+
+
+class CleanModelSerializer(serializers.ModelSerializer):
+    """Runs the model's full_clean() on the would-be record before saving it.
+
+    `nested_fields` are written by `save_nested()` after the record itself.
+    """
+
+    nested_fields: tuple[str, ...] = ()
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        instance = copy(self.instance) if self.instance is not None else model()
+        many_to_many = {field.name for field in model._meta.many_to_many}
+        for name, value in attrs.items():
+            if name not in many_to_many and name not in self.nested_fields:
+                setattr(instance, name, value)
+        try:
+            instance.full_clean(exclude=sorted(many_to_many))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(django_errors(error)) from error
+        return attrs
+
+    def create(self, validated_data):
+        nested = {name: validated_data.pop(name) for name in self.nested_fields if name in validated_data}
+        with transaction.atomic():
+            instance = super().create(validated_data)
+            self.save_nested(instance, nested)
+        return instance
+
+    def update(self, instance, validated_data):
+        nested = {name: validated_data.pop(name) for name in self.nested_fields if name in validated_data}
+        with transaction.atomic():
+            instance = super().update(instance, validated_data)
+            self.save_nested(instance, nested)
+        return instance
+
+    def save_nested(self, instance, nested: dict) -> None:
+        pass
+
+
+def replace_children(manager, model, items: list[dict], parent_field: str, parent) -> None:
+    """Make the parent's child rows exactly `items`: keep matches, delete the rest, add the new.
+
+    Rows are saved one by one so that each change is in the history.
+    """
+    wanted = [dict(item) for item in items]
+    for existing in list(manager.all()):
+        match = next((item for item in wanted if all(getattr(existing, k) == v for k, v in item.items())), None)
+        if match is not None:
+            wanted.remove(match)
+        else:
+            existing.delete()
+    for item in wanted:
+        child = model(**{parent_field: parent}, **item)
+        try:
+            child.full_clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(django_errors(error)) from error
+        child.save()
+
+
+# Reference lists
+
+
+class ThemeSerializer(CleanModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:theme-detail", lookup_field="slug")
+
+    class Meta:
+        model = Theme
+        fields = ["api_url", "slug", "name", "description"]
+
+
+class RegionSerializer(CleanModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:region-detail", lookup_field="slug")
+
+    class Meta:
+        model = Region
+        fields = ["api_url", "slug", "name", "nation", "code", "order"]
+
+
+# Small nested shapes
+
+
+class OrganisationRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class ConsortiumRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class OtherNameSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrganisationName
+        fields = ["name", "kind", "start_date", "end_date", "note"]
+
+
+class ConsortiumOtherNameSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ConsortiumName
+        fields = ["name", "kind", "start_date", "end_date", "note"]
+
+
+class IdentifierSerializer(serializers.ModelSerializer):
+    org_id = serializers.CharField(read_only=True, help_text="The org-id.guide string, e.g. GB-CHC-1234567.")
+    register_url = serializers.CharField(read_only=True, help_text="The record on the register's own website.")
+
+    class Meta:
+        model = OrganisationIdentifier
+        fields = ["scheme", "value", "org_id", "register_url"]
+        # Uniqueness is checked against other organisations in OrganisationSerializer.
+        validators = []
+
+    def validate(self, attrs):
+        scheme = SCHEMES[attrs["scheme"]]
+        value = scheme.normalise(attrs["value"])
+        try:
+            scheme.validate(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"value": error.messages}) from error
+        return {**attrs, "value": value}
+
+
+class ContactInlineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Contact
+        fields = ["id", "name", "job_title", "email", "phone", "is_public"]
+
+
+class OrganisationMembershipSerializer(serializers.ModelSerializer):
+    """One current membership, seen from the organisation."""
+
+    consortium = ConsortiumRefSerializer(read_only=True)
+    since = serializers.DateField(source="start_date", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Membership
+        fields = ["consortium", "role", "since"]
+
+
+# Organisations
+
+
+class OrganisationListSerializer(CleanModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:organisation-detail", lookup_field="slug")
+    themes = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=Theme.objects.all(), required=False)
+    regions = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=Region.objects.all(), required=False)
+    current_memberships = OrganisationMembershipSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "api_url",
+            "slug",
+            "name",
+            "short_name",
+            "classification",
+            "themes",
+            "regions",
+            "member_count",
+            "is_public",
+            "current_memberships",
+        ]
+
+
+class OrganisationSerializer(OrganisationListSerializer):
+    other_names = OtherNameSerializer(many=True, required=False, help_text="Former names, acronyms, Welsh names…")
+    identifiers = IdentifierSerializer(many=True, required=False)
+    contacts = ContactInlineSerializer(
+        many=True, read_only=True, source="visible_contacts", help_text="Only contacts the caller may see."
+    )
+    nested_fields = ("other_names", "identifiers")
+
+    class Meta(OrganisationListSerializer.Meta):
+        fields = OrganisationListSerializer.Meta.fields + [
+            "description",
+            "website",
+            "email",
+            "phone",
+            "founded_on",
+            "dissolved_on",
+            "other_names",
+            "identifiers",
+            "contacts",
+            "created_at",
+            "updated_at",
+        ]
+
+    def validate_identifiers(self, items):
+        seen = set()
+        for item in items:
+            key = (item["scheme"], item["value"])
+            if key in seen:
+                raise serializers.ValidationError(f"{item['scheme']}-{item['value']} is listed twice.")
+            seen.add(key)
+            taken = OrganisationIdentifier.objects.filter(scheme=item["scheme"], value=item["value"])
+            if self.instance is not None:
+                taken = taken.exclude(organisation=self.instance)
+            if taken.exists():
+                raise serializers.ValidationError(
+                    f"Another organisation already has {item['scheme']}-{item['value']} in this register."
+                )
+        return items
+
+    def validate_other_names(self, items):
+        keys = [(item["name"], item["kind"]) for item in items]
+        if len(keys) != len(set(keys)):
+            raise serializers.ValidationError("The same name of the same kind is listed twice.")
+        for item in items:
+            start, end = item.get("start_date"), item.get("end_date")
+            if start and end and end < start:
+                raise serializers.ValidationError("The end date cannot be before the start date.")
+        return items
+
+    def save_nested(self, instance, nested):
+        if "identifiers" in nested:
+            replace_children(
+                instance.identifiers, OrganisationIdentifier, nested["identifiers"], "organisation", instance
+            )
+        if "other_names" in nested:
+            replace_children(instance.other_names, OrganisationName, nested["other_names"], "organisation", instance)
+
+
+# Consortia
+
+
+class ConsortiumListSerializer(CleanModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:consortium-detail", lookup_field="slug")
+    parent = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Consortium.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Slug of the alliance or programme this sits inside.",
+    )
+    themes = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=Theme.objects.all(), required=False)
+
+    class Meta:
+        model = Consortium
+        fields = [
+            "api_url",
+            "slug",
+            "name",
+            "short_name",
+            "kind",
+            "parent",
+            "start_date",
+            "end_date",
+            "themes",
+            "is_public",
+        ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.parent_id and not may_see(user_of(self), instance.parent):
+            data["parent"] = None
+        return data
+
+
+class MembersByRoleSerializer(serializers.Serializer):
+    """Current members grouped by role."""
+
+    def get_fields(self):
+        return {role: MemberSerializer(many=True, read_only=True) for role in Role.values}
+
+
+class MemberSerializer(serializers.Serializer):
+    slug = serializers.SlugField(source="organisation.slug", read_only=True)
+    name = serializers.CharField(source="organisation.name", read_only=True)
+    since = serializers.DateField(source="start_date", read_only=True, allow_null=True)
+
+
+class ConsortiumSerializer(ConsortiumListSerializer):
+    parent_name = serializers.SerializerMethodField()
+    children = ConsortiumRefSerializer(many=True, read_only=True, source="visible_children")
+    other_names = ConsortiumOtherNameSerializer(many=True, required=False, help_text="Former names and acronyms.")
+    leads = serializers.SerializerMethodField(help_text="Organisations currently in the lead role.")
+    current_members = serializers.SerializerMethodField()
+    nested_fields = ("other_names",)
+
+    class Meta(ConsortiumListSerializer.Meta):
+        fields = ConsortiumListSerializer.Meta.fields + [
+            "parent_name",
+            "children",
+            "description",
+            "website",
+            "other_names",
+            "leads",
+            "current_members",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_parent_name(self, instance) -> str | None:
+        if instance.parent_id and may_see(user_of(self), instance.parent):
+            return instance.parent.name
+        return None
+
+    @extend_schema_field(OrganisationRefSerializer(many=True))
+    def get_leads(self, instance):
+        memberships = getattr(instance, "current_memberships", [])
+        leads = {m.organisation.pk: m.organisation for m in memberships if m.role == Role.LEAD}
+        return OrganisationRefSerializer(list(leads.values()), many=True).data
+
+    @extend_schema_field(MembersByRoleSerializer)
+    def get_current_members(self, instance):
+        memberships = getattr(instance, "current_memberships", [])
+        return {
+            role: MemberSerializer([m for m in memberships if m.role == role], many=True).data for role in Role.values
+        }
+
+    def validate_other_names(self, items):
+        keys = [(item["name"], item.get("kind", "former")) for item in items]
+        if len(keys) != len(set(keys)):
+            raise serializers.ValidationError("The same name of the same kind is listed twice.")
+        for item in items:
+            start, end = item.get("start_date"), item.get("end_date")
+            if start and end and end < start:
+                raise serializers.ValidationError("The end date cannot be before the start date.")
+        return items
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        parent = attrs.get("parent")
+        if parent is not None and self.instance is not None:
+            # Model.clean() walks the ancestors; this also catches a loop through a new parent.
+            ancestor, seen = parent, set()
+            while ancestor is not None and ancestor.pk not in seen:
+                if ancestor.pk == self.instance.pk:
+                    raise serializers.ValidationError(
+                        {"parent": ["A consortium cannot sit inside itself or one of its own members."]}
+                    )
+                seen.add(ancestor.pk)
+                ancestor = ancestor.parent
+        return attrs
+
+    def save_nested(self, instance, nested):
+        if "other_names" in nested:
+            replace_children(instance.other_names, ConsortiumName, nested["other_names"], "consortium", instance)
+
+
+# Memberships
+
+
+class MembershipSerializer(CleanModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:membership-detail")
+    organisation = serializers.SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all())
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    consortium = serializers.SlugRelatedField(slug_field="slug", queryset=Consortium.objects.all())
+    consortium_name = serializers.CharField(source="consortium.name", read_only=True)
+    is_current = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "api_url",
+            "id",
+            "organisation",
+            "organisation_name",
+            "consortium",
+            "consortium_name",
+            "role",
+            "start_date",
+            "end_date",
+            "is_current",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
+        # The overlap rule (Membership.clean) covers the unique constraint with a clearer message.
+        validators = []
+
+
+# Joint outputs
+
+
+class ContributorSerializer(serializers.ModelSerializer):
+    organisation = serializers.SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all())
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta:
+        model = OutputContributor
+        fields = ["organisation", "organisation_name", "role", "order"]
+
+
+class ContactSummarySerializer(serializers.ModelSerializer):
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Contact
+        fields = ["id", "name", "job_title", "email", "phone", "organisation"]
+
+
+class OutputListSerializer(CleanModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:output-detail", lookup_field="slug")
+    consortium = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Consortium.objects.all(), required=False, allow_null=True
+    )
+    themes = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=Theme.objects.all(), required=False)
+    contributors = ContributorSerializer(many=True, required=False, source="visible_contributors")
+    nested_fields = ("visible_contributors",)
+
+    class Meta:
+        model = JointOutput
+        fields = [
+            "api_url",
+            "slug",
+            "title",
+            "kind",
+            "published_on",
+            "url",
+            "consortium",
+            "themes",
+            "contributors",
+            "is_public",
+        ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.consortium_id and not may_see(user_of(self), instance.consortium):
+            data["consortium"] = None
+        return data
+
+    def validate_contributors(self, items):
+        slugs = [item["organisation"].slug for item in items]
+        if len(slugs) != len(set(slugs)):
+            raise serializers.ValidationError("An organisation is listed as a contributor twice.")
+        return items
+
+    def save_nested(self, instance, nested):
+        if "visible_contributors" in nested:
+            replace_children(
+                instance.contributors, OutputContributor, nested["visible_contributors"], "output", instance
+            )
+
+
+class OutputSerializer(OutputListSerializer):
+    key_findings = LinesField(required=False, help_text="Key findings, one item each.")
+    recommendations = LinesField(required=False, help_text="Recommendations, one item each.")
+    press_contact = serializers.SerializerMethodField(help_text="Null when the caller may not see the contact.")
+    press_contact_id = serializers.PrimaryKeyRelatedField(
+        source="press_contact",
+        queryset=Contact.objects.all(),
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text="Id of the contact who answers press enquiries.",
+    )
+
+    class Meta(OutputListSerializer.Meta):
+        fields = OutputListSerializer.Meta.fields + [
+            "summary",
+            "key_findings",
+            "recommendations",
+            "press_contact",
+            "press_contact_id",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(ContactSummarySerializer(allow_null=True))
+    def get_press_contact(self, instance):
+        contact = instance.press_contact
+        if contact is None:
+            return None
+        user = user_of(self)
+        if not (user is not None and user.is_authenticated) and not (
+            contact.is_public and contact.organisation.is_public
+        ):
+            return None
+        return ContactSummarySerializer(contact).data
+
+
+# Contacts
+
+
+class ContactSerializer(CleanModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:contact-detail")
+    organisation = serializers.SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all())
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta:
+        model = Contact
+        fields = [
+            "api_url",
+            "id",
+            "organisation",
+            "organisation_name",
+            "name",
+            "job_title",
+            "email",
+            "phone",
+            "is_public",
+            "last_verified_on",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+        validators = []  # the unique constraint is checked by full_clean() with its own message
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        user = user_of(self)
+        if not (user is not None and user.is_authenticated):
+            data["notes"] = ""  # notes are for coordinators, even on a public contact
+        return data
+
+
+# Relationships
+
+
+class RelationshipTypeRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RelationshipType
+        fields = ["slug", "name", "forward_label", "reverse_label"]
+
+
+class RelationshipSerializer(CleanModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:relationship-detail")
+    subject = serializers.SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all())
+    subject_name = serializers.CharField(source="subject.name", read_only=True)
+    type = serializers.SlugRelatedField(slug_field="slug", queryset=RelationshipType.objects.all())
+    forward_label = serializers.CharField(source="type.forward_label", read_only=True)
+    reverse_label = serializers.CharField(source="type.reverse_label", read_only=True)
+    object = serializers.SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all())
+    object_name = serializers.CharField(source="object.name", read_only=True)
+    is_current = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = OrganisationRelationship
+        fields = [
+            "api_url",
+            "id",
+            "subject",
+            "subject_name",
+            "type",
+            "forward_label",
+            "reverse_label",
+            "object",
+            "object_name",
+            "start_date",
+            "end_date",
+            "is_current",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
+        validators = []

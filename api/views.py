@@ -1,0 +1,328 @@
+"""The API's viewsets: thin, with visibility and prefetching in get_queryset.
+
+Every queryset starts from what the caller may see (`visible_to(user)`), and
+nested lists are prefetched already narrowed (`Prefetch(..., to_attr=...)`),
+so a private contact or a hidden organisation never reaches a serializer
+for an anonymous caller. The number of queries per page does not depend on
+the number of rows (tests pin it).
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, ProtectedError, RestrictedError
+from rest_framework import status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.throttling import ScopedRateThrottle
+
+from consortia.models import Consortium, JointOutput, Membership, OutputContributor
+from directory.models import Contact, Organisation, OrganisationRelationship, Region, Theme
+
+from . import filters, serializers
+from .csv_export import CSVRenderer, csv_response, slugs
+
+
+def is_anonymous(request) -> bool:
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "This record cannot be deleted while other records depend on it."
+    default_code = "conflict"
+
+
+class DirectoryViewSet(viewsets.ModelViewSet):
+    """Shared plumbing: list/detail serializers, CSV lists, validated writes."""
+
+    list_serializer_class = None
+    csv_columns: list = []
+
+    def get_serializer_class(self):
+        if self.action == "list" and self.list_serializer_class is not None:
+            return self.list_serializer_class
+        return self.serializer_class
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if getattr(self, "action", None) == "list":
+            renderers.append(CSVRenderer())
+        return renderers
+
+    def get_csv_queryset(self):
+        return self.get_queryset()
+
+    def list(self, request, *args, **kwargs):
+        if getattr(request.accepted_renderer, "format", None) == "csv":
+            queryset = self.filter_queryset(self.get_csv_queryset())
+            return csv_response(self.csv_columns, queryset, self.basename)
+        return super().list(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # An error asked for as CSV (a bad filter with ?format=csv) is still explained, as JSON.
+        if response.status_code >= 400 and isinstance(getattr(response, "accepted_renderer", None), CSVRenderer):
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = "application/json"
+        return response
+
+    def _save(self, serializer):
+        try:
+            with transaction.atomic():
+                instance = serializer.save()
+        except IntegrityError as error:
+            # Validation catches these first; this covers a race with another writer.
+            raise ValidationError(
+                {"non_field_errors": ["This conflicts with a record that already exists. Please check and retry."]}
+            ) from error
+        # Answer with the record as a reader would fetch it (nested lists included).
+        serializer.instance = self.get_queryset().get(pk=instance.pk)
+
+    def perform_create(self, serializer):
+        self._save(serializer)
+
+    def perform_update(self, serializer):
+        self._save(serializer)
+
+    def perform_destroy(self, instance):
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except (ProtectedError, RestrictedError) as error:
+            names = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
+            raise Conflict(
+                f"This record cannot be deleted while it has {', '.join(names)}. Remove or end those first."
+            ) from error
+
+
+class SlugLookupMixin:
+    lookup_field = "slug"
+
+
+class IdLookupMixin:
+    lookup_value_regex = r"\d+"
+
+
+class OrganisationViewSet(SlugLookupMixin, DirectoryViewSet):
+    """Organisations, with their other names, identifiers, themes, regions, current memberships and contacts."""
+
+    serializer_class = serializers.OrganisationSerializer
+    list_serializer_class = serializers.OrganisationListSerializer
+    filterset_class = filters.OrganisationFilter
+    csv_columns = [
+        ("slug", lambda o: o.slug),
+        ("name", lambda o: o.name),
+        ("short_name", lambda o: o.short_name),
+        ("classification", lambda o: o.classification),
+        ("website", lambda o: o.website),
+        ("email", lambda o: o.email),
+        ("phone", lambda o: str(o.phone) if o.phone else ""),
+        ("founded_on", lambda o: o.founded_on),
+        ("dissolved_on", lambda o: o.dissolved_on),
+        ("member_count", lambda o: o.member_count),
+        ("themes", slugs("themes")),
+        ("regions", slugs("regions")),
+        ("identifiers", lambda o: [identifier.org_id for identifier in o.identifiers.all()]),
+        ("is_public", lambda o: o.is_public),
+    ]
+
+    def memberships_prefetch(self):
+        memberships = Membership.objects.current().select_related("consortium").order_by("consortium__name", "role")
+        if is_anonymous(self.request):
+            memberships = memberships.filter(consortium__is_public=True)
+        return Prefetch("memberships", queryset=memberships, to_attr="current_memberships")
+
+    def get_queryset(self):
+        queryset = Organisation.objects.visible_to(self.request.user).order_by("name", "pk")
+        queryset = queryset.prefetch_related("themes", "regions", self.memberships_prefetch())
+        if self.action != "list":
+            contacts = Contact.objects.visible_to(self.request.user).order_by("name")
+            queryset = queryset.prefetch_related(
+                "other_names", "identifiers", Prefetch("contacts", queryset=contacts, to_attr="visible_contacts")
+            )
+        return queryset
+
+    def get_csv_queryset(self):
+        return (
+            Organisation.objects.visible_to(self.request.user)
+            .order_by("name", "pk")
+            .prefetch_related("themes", "regions", "identifiers")
+        )
+
+
+class ConsortiumViewSet(SlugLookupMixin, DirectoryViewSet):
+    """Consortia, alliances and programmes, with parent, children, former names, lead and current members."""
+
+    serializer_class = serializers.ConsortiumSerializer
+    list_serializer_class = serializers.ConsortiumListSerializer
+    filterset_class = filters.ConsortiumFilter
+    csv_columns = [
+        ("slug", lambda c: c.slug),
+        ("name", lambda c: c.name),
+        ("short_name", lambda c: c.short_name),
+        ("kind", lambda c: c.kind),
+        ("parent", lambda c: c.parent.slug if c.parent_id else ""),
+        ("start_date", lambda c: c.start_date),
+        ("end_date", lambda c: c.end_date),
+        ("themes", slugs("themes")),
+        ("is_public", lambda c: c.is_public),
+    ]
+
+    def get_queryset(self):
+        user = self.request.user
+        queryset = (
+            Consortium.objects.visible_to(user).select_related("parent").prefetch_related("themes").order_by("name")
+        )
+        if self.action != "list":
+            memberships = (
+                Membership.objects.current().select_related("organisation").order_by("role", "organisation__name")
+            )
+            if is_anonymous(self.request):
+                memberships = memberships.filter(organisation__is_public=True)
+            queryset = queryset.prefetch_related(
+                "other_names",
+                Prefetch(
+                    "children",
+                    queryset=Consortium.objects.visible_to(user).order_by("name"),
+                    to_attr="visible_children",
+                ),
+                Prefetch("memberships", queryset=memberships, to_attr="current_memberships"),
+            )
+        return queryset
+
+
+class MembershipViewSet(IdLookupMixin, DirectoryViewSet):
+    """Who belongs to which consortium, in what role, from when to when."""
+
+    serializer_class = serializers.MembershipSerializer
+    filterset_class = filters.MembershipFilter
+    csv_columns = [
+        ("id", lambda m: m.pk),
+        ("organisation", lambda m: m.organisation.slug),
+        ("organisation_name", lambda m: m.organisation.name),
+        ("consortium", lambda m: m.consortium.slug),
+        ("consortium_name", lambda m: m.consortium.name),
+        ("role", lambda m: m.role),
+        ("start_date", lambda m: m.start_date),
+        ("end_date", lambda m: m.end_date),
+        ("note", lambda m: m.note),
+    ]
+
+    def get_queryset(self):
+        queryset = Membership.objects.select_related("organisation", "consortium").order_by(
+            "consortium__name", "role", "organisation__name", "pk"
+        )
+        if is_anonymous(self.request):
+            queryset = queryset.filter(organisation__is_public=True, consortium__is_public=True)
+        return queryset
+
+
+class OutputViewSet(SlugLookupMixin, DirectoryViewSet):
+    """Joint outputs (briefings, reports…) with contributors, themes, findings and press contact."""
+
+    serializer_class = serializers.OutputSerializer
+    list_serializer_class = serializers.OutputListSerializer
+    filterset_class = filters.OutputFilter
+    csv_columns = [
+        ("slug", lambda o: o.slug),
+        ("title", lambda o: o.title),
+        ("kind", lambda o: o.kind),
+        ("published_on", lambda o: o.published_on),
+        ("url", lambda o: o.url),
+        ("consortium", lambda o: o.consortium.slug if o.consortium_id else ""),
+        ("themes", slugs("themes")),
+        ("contributors", lambda o: [f"{c.organisation.slug}:{c.role}" for c in o.visible_contributors]),
+        ("is_public", lambda o: o.is_public),
+    ]
+
+    def get_queryset(self):
+        contributors = OutputContributor.objects.select_related("organisation").order_by("order", "organisation__name")
+        queryset = JointOutput.objects.visible_to(self.request.user).order_by("-published_on", "title", "pk")
+        if is_anonymous(self.request):
+            contributors = contributors.filter(organisation__is_public=True)
+            # A hidden consortium's outputs would reveal it.
+            queryset = queryset.exclude(consortium__is_public=False)
+        queryset = queryset.select_related("consortium").prefetch_related(
+            "themes", Prefetch("contributors", queryset=contributors, to_attr="visible_contributors")
+        )
+        if self.action != "list":
+            queryset = queryset.select_related("press_contact__organisation")
+        return queryset
+
+
+class ContactViewSet(IdLookupMixin, DirectoryViewSet):
+    """People to contact. Anonymous callers see only contacts marked public, at public organisations."""
+
+    serializer_class = serializers.ContactSerializer
+    filterset_class = filters.ContactFilter
+    csv_columns = [
+        ("id", lambda c: c.pk),
+        ("organisation", lambda c: c.organisation.slug),
+        ("name", lambda c: c.name),
+        ("job_title", lambda c: c.job_title),
+        ("email", lambda c: c.email),
+        ("phone", lambda c: str(c.phone) if c.phone else ""),
+        ("is_public", lambda c: c.is_public),
+        ("last_verified_on", lambda c: c.last_verified_on),
+    ]
+
+    def get_queryset(self):
+        queryset = Contact.objects.visible_to(self.request.user).select_related("organisation")
+        if is_anonymous(self.request):
+            queryset = queryset.filter(organisation__is_public=True)
+        return queryset.order_by("organisation__name", "name", "pk")
+
+
+class ThemeViewSet(SlugLookupMixin, DirectoryViewSet):
+    """Subjects organisations, consortia and outputs work on."""
+
+    queryset = Theme.objects.order_by("name")
+    serializer_class = serializers.ThemeSerializer
+    filterset_class = filters.ThemeFilter
+    csv_columns = [("slug", lambda t: t.slug), ("name", lambda t: t.name), ("description", lambda t: t.description)]
+
+
+class RegionViewSet(SlugLookupMixin, DirectoryViewSet):
+    """Regions and nations organisations serve."""
+
+    queryset = Region.objects.order_by("order", "name")
+    serializer_class = serializers.RegionSerializer
+    filterset_class = filters.RegionFilter
+    csv_columns = [
+        ("slug", lambda r: r.slug),
+        ("name", lambda r: r.name),
+        ("nation", lambda r: r.nation),
+        ("code", lambda r: r.code),
+    ]
+
+
+class RelationshipViewSet(IdLookupMixin, DirectoryViewSet):
+    """Typed links between two organisations (member of, funded by, part of, partner of)."""
+
+    serializer_class = serializers.RelationshipSerializer
+    filterset_class = filters.RelationshipFilter
+    csv_columns = [
+        ("id", lambda r: r.pk),
+        ("subject", lambda r: r.subject.slug),
+        ("type", lambda r: r.type.slug),
+        ("object", lambda r: r.object.slug),
+        ("start_date", lambda r: r.start_date),
+        ("end_date", lambda r: r.end_date),
+        ("note", lambda r: r.note),
+    ]
+
+    def get_queryset(self):
+        queryset = OrganisationRelationship.objects.select_related("subject", "object", "type").order_by(
+            "subject__name", "type__name", "object__name", "pk"
+        )
+        if is_anonymous(self.request):
+            queryset = queryset.filter(subject__is_public=True, object__is_public=True)
+        return queryset
+
+
+class ObtainToken(ObtainAuthToken):
+    """Exchange a username and password for an API token (send it as `Authorization: Token <key>`)."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
