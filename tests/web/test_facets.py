@@ -1,0 +1,146 @@
+"""Facet filters and their counts on the organisation search page."""
+
+import pytest
+
+from consortia.models import Consortium
+from tests.factories import (
+    ConsortiumFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ThemeFactory,
+    region,
+)
+
+from .conftest import result_names
+
+pytestmark = pytest.mark.django_db
+
+
+def counts(response, facet: str) -> dict[str, int]:
+    return {value.name: value.count for value in response.context["facets"][facet]}
+
+
+def test_facet_counts_cover_every_organisation_before_any_filter(seed, search):
+    response = search()
+
+    assert counts(response, "theme") == {"Criminal justice": 2, "Mental health": 2, "Race equality": 1}
+    assert counts(response, "region")["Wales"] == 2
+    assert counts(response, "classification") == {"Charity": 1, "Membership body": 1, "Representative body": 1}
+    assert counts(response, "consortium") == {"Mental Health Consortia": 4}
+    assert 'Mental health <span class="count">2' in response.content.decode()
+
+
+def test_filtering_by_consortium_shows_its_current_partners(seed, search):
+    response = search(consortium="mental-health-consortia")
+
+    assert result_names(response) == [
+        "Association of Mental Health Providers",
+        "Clinks",
+        "Mental Health Foundation",
+        "Nacro",
+    ]
+    assert "Consortium: Mental Health Consortia" in response.content.decode()
+
+
+def test_a_consortium_filter_ignores_members_who_have_left(seed, search):
+    consortium = Consortium.objects.get(slug="mental-health-consortia")
+    MembershipFactory(
+        consortium=consortium,
+        organisation=OrganisationFactory(name="Left Early"),
+        start_date="2015-01-01",
+        end_date="2016-01-01",
+    )
+
+    assert "Left Early" not in result_names(search(consortium="mental-health-consortia"))
+
+
+def test_themes_and_area_narrow_together_and_counts_follow(seed, search):
+    justice = ThemeFactory(slug="criminal-justice")
+    wales_charity = OrganisationFactory(name="Welsh Justice Project", themes=[justice], regions=[region("wales")])
+    OrganisationFactory(name="Scottish Justice Project", themes=[justice], regions=[region("scotland")])
+
+    response = search(theme="criminal-justice", region="wales")
+
+    assert result_names(response) == ["Clinks", wales_charity.name]
+    assert counts(response, "theme") == {"Criminal justice": 2}
+    assert counts(response, "region")["Wales"] == 2
+    assert "Scotland" not in counts(response, "region")
+
+
+def test_classification_counts_ignore_the_chosen_classification_so_it_can_be_switched(seed, search):
+    response = search(theme="criminal-justice", classification="charity")
+
+    assert result_names(response) == ["Nacro"]
+    assert counts(response, "classification") == {"Charity": 1, "Membership body": 1}
+
+
+def test_search_and_facets_combine(seed, search):
+    response = search("foundation", theme="race-equality")
+
+    assert result_names(response) == ["Race Equality Foundation"]
+    assert counts(response, "theme") == {"Race equality": 1}
+
+
+def test_unknown_filter_values_are_reported_and_left_out(seed, search):
+    response = search(theme="no-such-theme", classification="spaceship")
+
+    assert response.status_code == 200
+    assert len(result_names(response)) == 5
+    page = response.content.decode()
+    assert "There is no theme “no-such-theme”, so that filter was left out." in page
+    assert "There is no kind of organisation “spaceship”" in page
+
+
+def test_hidden_consortia_are_not_offered_to_visitors(seed, search, client, member):
+    secret = ConsortiumFactory(name="Closed Circle", is_public=False)
+    MembershipFactory(consortium=secret, organisation=OrganisationFactory(name="Inner Member"))
+
+    assert "Closed Circle" not in counts(search(), "consortium")
+    assert "There is no consortium" in search(consortium=secret.slug).content.decode()
+    client.force_login(member)
+    assert counts(search(), "consortium")["Closed Circle"] == 1
+
+
+def test_whole_query_lives_in_the_url(seed, search):
+    response = search("mental", theme="mental-health")
+
+    page = response.content.decode()
+    # the "remove this filter" link keeps the words and drops only the theme
+    assert 'href="?q=mental"' in page
+    assert 'name="theme" value="mental-health" checked' in page
+
+
+def test_results_are_paginated_and_keep_the_query(db, search):
+    for number in range(25):
+        OrganisationFactory(name=f"Advice Centre {number:02d}")
+
+    first = search("advice centre")
+    second = search("advice centre", page="2")
+
+    assert first.context["page"].paginator.count == 25
+    assert len(result_names(first)) == 20
+    assert len(result_names(second)) == 5
+    assert "q=advice+centre&amp;page=2" in first.content.decode()
+    assert search("advice centre", page="lots").status_code == 200
+
+
+def test_search_page_reads_a_constant_number_of_queries(seed, search, django_assert_num_queries):
+    consortium = Consortium.objects.get(slug="mental-health-consortia")
+    justice = ThemeFactory(slug="criminal-justice")
+    for number in range(15):
+        organisation = OrganisationFactory(
+            name=f"Justice Partner {number}", themes=[justice], regions=[region("wales")]
+        )
+        MembershipFactory(consortium=consortium, organisation=organisation, role="partner")
+
+    # themes, regions, count, page, 3 prefetches, 4 facets, consortia matching the words
+    with django_assert_num_queries(12):
+        small = search("nacro")
+    with django_assert_num_queries(12):
+        large = search("justice partner")
+    # no words: no consortium search, but the chosen consortium is looked up
+    with django_assert_num_queries(12):
+        search(consortium="mental-health-consortia")
+
+    assert len(result_names(small)) == 1
+    assert len(result_names(large)) == 15

@@ -1,0 +1,120 @@
+"""What a visitor types into the search box, on PostgreSQL (ranked, forgiving) and SQLite (fallback)."""
+
+import pytest
+
+from tests.factories import OrganisationFactory, OrganisationNameFactory
+
+from .conftest import on_postgres, on_sqlite, result_names
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Nacro", "Nacro"),
+        ("clinks", "Clinks"),
+        ("Race Equality Foundation", "Race Equality Foundation"),
+        ("AMHP", "Association of Mental Health Providers"),
+        ("mental health foundation", "Mental Health Foundation"),
+    ],
+)
+def test_each_seed_organisation_is_found_by_name_or_acronym(seed, search, query, expected):
+    response = search(query)
+
+    assert response.status_code == 200
+    assert result_names(response)[0] == expected
+    assert expected in response.content.decode()
+
+
+def test_former_name_finds_the_current_organisation(seed, search):
+    OrganisationNameFactory(
+        organisation=OrganisationFactory(name="Together for Mental Wellbeing", slug="together"),
+        name="Mental After Care Association",
+    )
+
+    assert result_names(search("mental after care association")) == ["Together for Mental Wellbeing"]
+
+
+def test_former_name_of_a_consortium_finds_the_alliance(seed, search):
+    response = search("strategic partnership programme")
+
+    assert [c.name for c in response.context["consortium_matches"]] == ["Health and Wellbeing Alliance"]
+    assert 'href="/consortia/health-and-wellbeing-alliance/"' in response.content.decode()
+    assert "Strategic Partnership Programme (former name)" in response.content.decode()
+
+
+def test_accents_and_case_do_not_matter(db, search):
+    OrganisationFactory(name="Café Cymru", slug="cafe-cymru")
+
+    assert result_names(search("CAFE cymru")) == ["Café Cymru"]
+
+
+def test_hidden_organisations_are_not_found_by_visitors(db, client, search):
+    OrganisationFactory(name="Quiet Trust", slug="quiet-trust", is_public=False)
+
+    assert result_names(search("quiet trust")) == []
+
+
+def test_no_results_suggest_what_to_try(seed, search):
+    response = search("zzqx wibble", theme="race-equality")
+
+    page = response.content.decode()
+    assert "No organisation matches “zzqx wibble” with these filters." in page
+    assert "searching without the filters" in page
+    assert "fewer or shorter words" in page
+
+
+@on_postgres
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("clinx", "Clinks"),
+        ("mental health fundation", "Mental Health Foundation"),
+        ("nacro", "Nacro"),
+        ("NACRO", "Nacro"),
+        ("race equality", "Race Equality Foundation"),
+    ],
+)
+def test_postgres_search_forgives_typos_and_ranks_the_best_match_first(seed, search, query, expected):
+    assert result_names(search(query))[0] == expected
+
+
+@on_postgres
+def test_postgres_search_reads_descriptions_and_themes_but_ranks_names_higher(seed, search):
+    OrganisationFactory(name="Social Justice Network", slug="sjn", description="A network.")
+
+    names = result_names(search("social justice"))
+
+    # Nacro is "a national social justice charity": found by its description, ranked below the name match.
+    assert names[:2] == ["Social Justice Network", "Nacro"]
+
+
+@on_postgres
+def test_postgres_suggests_a_close_name_when_nothing_matches(seed, search):
+    response = search("helth provders")
+
+    assert result_names(response) == []
+    assert "Did you mean" in response.content.decode()
+    assert [o.name for o in response.context["suggestions"]] == ["Association of Mental Health Providers"]
+
+
+@on_sqlite
+def test_sqlite_fallback_needs_every_word_in_some_name(seed, search):
+    assert result_names(search("mental foundation")) == ["Mental Health Foundation"]
+    assert result_names(search("mental nacro")) == []
+
+
+@on_sqlite
+def test_sqlite_fallback_puts_an_exact_name_before_longer_names(db, search):
+    OrganisationFactory(name="Advice Alliance of Wales", slug="aaw")
+    OrganisationFactory(name="Advice", slug="advice")
+    OrganisationFactory(name="A Better Advice Service", slug="abas")
+
+    assert result_names(search("advice")) == ["Advice", "Advice Alliance of Wales", "A Better Advice Service"]
+
+
+@on_sqlite
+def test_sqlite_fallback_does_not_forgive_typos_or_read_descriptions(seed, search):
+    assert result_names(search("clinx")) == []
+    assert result_names(search("social justice")) == []
