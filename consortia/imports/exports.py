@@ -1,0 +1,251 @@
+"""Exports in the import columns, streamed, every cell made safe for spreadsheets.
+
+``export_rows(kind, queryset)`` gives the header and an iterator of rows of
+plain values (lists already joined with “;”); ``csv_export`` turns them into
+CSV lines through ``directory.csv_safety.stream_csv``. Visibility is the
+caller's business: pass a queryset already filtered for the user (anonymous
+visitors: public records, public contacts only).
+
+Rows are read in primary-key order, a few thousand at a time (keyset
+pagination), with one query per batch for each list column, so memory stays
+flat however large the export.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from django.db import connection
+
+from directory.csv_safety import stream_csv
+
+from .cells import join_list, phone_for_export
+from .kinds import NAME_COLUMNS, kind_name
+
+BATCH = 2_000
+
+
+def _batches(queryset, fields: list[str]) -> Iterator[list[tuple]]:
+    """values_list rows in pk order, BATCH at a time; the first value of each row is the pk."""
+    queryset = queryset.order_by("pk")
+    last = None
+    size = BATCH
+    while True:
+        page = queryset if last is None else queryset.filter(pk__gt=last)
+        rows = list(page.values_list("pk", *fields)[:size])
+        if not rows:
+            return
+        yield rows
+        last = rows[-1][0]
+        if len(rows) < size:
+            return
+
+
+def _grouped(pairs: Iterable[tuple]) -> dict:
+    grouped = defaultdict(list)
+    for owner, value in pairs:
+        grouped[owner].append(value)
+    return grouped
+
+
+def _chunked_ids(ids: list[int]) -> Iterator[list[int]]:
+    size = 900 if connection.vendor == "sqlite" else len(ids) or 1
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _related(model_manager, owner_field: str, value_field: str, ids: list[int], order: tuple = ()) -> dict:
+    result = defaultdict(list)
+    for chunk in _chunked_ids(ids):
+        queryset = model_manager.filter(**{f"{owner_field}__in": chunk})
+        if order:
+            queryset = queryset.order_by(*order)
+        for owner, value in queryset.values_list(owner_field, value_field):
+            result[owner].append(value)
+    return result
+
+
+def _names(names_model, owner_field: str, ids: list[int]) -> dict:
+    result = defaultdict(lambda: defaultdict(list))
+    for chunk in _chunked_ids(ids):
+        for owner, kind, name in (
+            names_model.objects.filter(**{f"{owner_field}__in": chunk})
+            .order_by(owner_field, "kind", "name")
+            .values_list(owner_field, "kind", "name")
+        ):
+            result[owner][kind].append(name)
+    return result
+
+
+def _organisations(queryset) -> tuple[list[str], Iterator[list]]:
+    from directory.models import Organisation, OrganisationIdentifier, OrganisationName
+
+    fields = [
+        "slug",
+        "name",
+        "short_name",
+        "classification",
+        "description",
+        "website",
+        "email",
+        "phone",
+        "founded_on",
+        "dissolved_on",
+        "member_count",
+        "is_public",
+    ]
+    header = [*fields, "identifiers", *NAME_COLUMNS, "themes", "regions"]
+    phone_index = fields.index("phone") + 1
+
+    def rows():
+        for batch in _batches(queryset, fields):
+            ids = [row[0] for row in batch]
+            identifiers = defaultdict(list)
+            for chunk in _chunked_ids(ids):
+                for owner, scheme, value in (
+                    OrganisationIdentifier.objects.filter(organisation_id__in=chunk)
+                    .order_by("organisation_id", "scheme", "value")
+                    .values_list("organisation_id", "scheme", "value")
+                ):
+                    identifiers[owner].append(f"{scheme}-{value}")
+            names = _names(OrganisationName, "organisation_id", ids)
+            themes = _related(Organisation.themes.through.objects, "organisation_id", "theme__slug", ids)
+            regions = _related(Organisation.regions.through.objects, "organisation_id", "region__slug", ids)
+            for row in batch:
+                pk = row[0]
+                out = list(row[1:])
+                out[phone_index - 1] = phone_for_export(row[phone_index])
+                own_names = names.get(pk, {})
+                out.append(join_list(identifiers.get(pk, ())))
+                out += [join_list(own_names.get(kind, ())) for kind in NAME_COLUMNS.values()]
+                out.append(join_list(sorted(themes.get(pk, ()))))
+                out.append(join_list(sorted(regions.get(pk, ()))))
+                yield out
+
+    return header, rows()
+
+
+def _consortia(queryset):
+    from consortia.models import Consortium, ConsortiumName
+
+    fields = ["slug", "name", "short_name", "kind", "parent__slug", "start_date", "end_date", "description", "website"]
+    header = [
+        "slug",
+        "name",
+        "short_name",
+        "kind",
+        "parent",
+        "start_date",
+        "end_date",
+        "description",
+        "website",
+        "themes",
+        *NAME_COLUMNS,
+        "is_public",
+    ]
+
+    def rows():
+        for batch in _batches(queryset, [*fields, "is_public"]):
+            ids = [row[0] for row in batch]
+            names = _names(ConsortiumName, "consortium_id", ids)
+            themes = _related(Consortium.themes.through.objects, "consortium_id", "theme__slug", ids)
+            for row in batch:
+                pk = row[0]
+                own_names = names.get(pk, {})
+                yield [
+                    *row[1:-1],
+                    join_list(sorted(themes.get(pk, ()))),
+                    *[join_list(own_names.get(kind, ())) for kind in NAME_COLUMNS.values()],
+                    row[-1],
+                ]
+
+    return header, rows()
+
+
+def _outputs(queryset):
+    from consortia.models import JointOutput
+
+    fields = [
+        "slug",
+        "title",
+        "kind",
+        "published_on",
+        "url",
+        "summary",
+        "key_findings",
+        "recommendations",
+        "consortium__slug",
+    ]
+    header = [*fields[:-1], "consortium", "themes", "press_contact_organisation", "press_contact", "is_public"]
+
+    def rows():
+        for batch in _batches(
+            queryset, [*fields, "press_contact__organisation__slug", "press_contact__name", "is_public"]
+        ):
+            ids = [row[0] for row in batch]
+            themes = _related(JointOutput.themes.through.objects, "jointoutput_id", "theme__slug", ids)
+            for row in batch:
+                yield [*row[1 : len(fields) + 1], join_list(sorted(themes.get(row[0], ()))), *row[len(fields) + 1 :]]
+
+    return header, rows()
+
+
+def _flat(header: list[str], fields: list[str], phone: str | None = None):
+    def export(queryset):
+        index = fields.index(phone) if phone else None
+
+        def rows():
+            for batch in _batches(queryset, fields):
+                for row in batch:
+                    out = list(row[1:])
+                    if index is not None:
+                        out[index] = phone_for_export(out[index])
+                    yield out
+
+        return header, rows()
+
+    return export
+
+
+EXPORTERS = {
+    "organisations": _organisations,
+    "consortia": _consortia,
+    "outputs": _outputs,
+    "contacts": _flat(
+        ["organisation", "name", "job_title", "email", "phone", "is_public", "notes", "last_verified_on"],
+        ["organisation__slug", "name", "job_title", "email", "phone", "is_public", "notes", "last_verified_on"],
+        phone="phone",
+    ),
+    "memberships": _flat(
+        ["organisation", "consortium", "role", "start_date", "end_date", "note"],
+        ["organisation__slug", "consortium__slug", "role", "start_date", "end_date", "note"],
+    ),
+    "contributors": _flat(
+        ["output", "organisation", "role", "order"], ["output__slug", "organisation__slug", "role", "order"]
+    ),
+    "relationships": _flat(
+        ["subject", "type", "object", "start_date", "end_date", "note"],
+        ["subject__slug", "type__slug", "object__slug", "start_date", "end_date", "note"],
+    ),
+}
+
+
+def default_queryset(kind: str):
+    from .kinds import IMPORTERS
+
+    return IMPORTERS[kind_name(kind)].model._default_manager.all()
+
+
+def export_rows(kind: str, queryset=None) -> tuple[list[str], Iterator[list]]:
+    """(header, rows) for a kind, in the import columns; queryset defaults to every record."""
+    kind = kind_name(kind)
+    if queryset is None:
+        queryset = default_queryset(kind)
+    return EXPORTERS[kind](queryset)
+
+
+def csv_export(kind: str, queryset=None) -> Iterator[str]:
+    """CSV lines, header first, every cell escaped for spreadsheets; for StreamingHttpResponse or a file."""
+    header, rows = export_rows(kind, queryset)
+    return stream_csv(header, rows)

@@ -1,0 +1,175 @@
+"""Set-based writes for imports: the fastest thing each database offers, inside the caller's transaction.
+
+PostgreSQL: ids reserved from the table's sequence, rows sent with COPY,
+updates through a temporary table and one ``UPDATE … FROM``. SQLite: ids
+reserved above the table's highest (and AUTOINCREMENT's remembered) id,
+``executemany`` in the open transaction. Callers validate first: these
+functions trust their rows, and the database's own constraints still apply.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Iterable, Sequence
+
+from django.db import connection
+
+SQLITE_CHUNK = 900  # SQLite allows at most 999 parameters in one statement
+COPY_CHUNK = 20_000
+
+
+def _table(model) -> str:
+    return model._meta.db_table
+
+
+def _columns(model, attnames: Sequence[str]) -> list[str]:
+    fields = {field.attname: field for field in model._meta.concrete_fields}
+    return [fields[name].column for name in attnames]
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+class IdReserver:
+    """Hands out primary keys for rows inserted with explicit ids."""
+
+    def __init__(self):
+        self._next: dict[str, int] = {}
+
+    def reserve(self, model, count: int) -> list[int]:
+        if count == 0:
+            return []
+        table = _table(model)
+        pk = model._meta.pk.column
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, count]
+                )
+                return [row[0] for row in cursor.fetchall()]
+        if table not in self._next:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT COALESCE(MAX({_quote(pk)}), 0) FROM {_quote(table)}")
+                highest = cursor.fetchone()[0]
+                try:
+                    cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+                    row = cursor.fetchone()
+                except Exception:  # no AUTOINCREMENT table yet
+                    row = None
+                if row and row[0] and row[0] > highest:
+                    highest = row[0]
+            self._next[table] = highest + 1
+        start = self._next[table]
+        self._next[table] = start + count
+        return list(range(start, start + count))
+
+
+def _pg_text(value) -> str:
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        return value
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _copy(cursor, table: str, columns: list[str], rows: Iterable[Sequence]) -> None:
+    column_sql = ", ".join(_quote(c) for c in columns)
+    buffer = io.StringIO()
+
+    def flush():
+        buffer.seek(0)
+        cursor.copy_expert(f"COPY {_quote(table)} ({column_sql}) FROM STDIN", buffer)
+        buffer.seek(0)
+        buffer.truncate()
+
+    for count, row in enumerate(rows, start=1):
+        buffer.write("\t".join(_pg_text(value) for value in row))
+        buffer.write("\n")
+        if count % COPY_CHUNK == 0:
+            flush()
+    if buffer.tell():
+        flush()
+
+
+def _sqlite_values(rows: Iterable[Sequence]):
+    adapt = connection.ops.adapt_datetimefield_value
+    for row in rows:
+        out = []
+        for value in row:
+            if isinstance(value, datetime.datetime):
+                value = adapt(value)
+            elif isinstance(value, datetime.date):
+                value = value.isoformat()
+            out.append(value)
+        yield out
+
+
+def insert(model, attnames: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """INSERT rows (tuples in attnames order); include the primary key to insert explicit ids."""
+    table = _table(model)
+    columns = _columns(model, attnames)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _copy(cursor, table, columns, rows)
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            sql = f"INSERT INTO {_quote(table)} ({', '.join(_quote(c) for c in columns)}) VALUES ({placeholders})"
+            cursor.executemany(sql, _sqlite_values(rows))
+
+
+def update(model, attnames: Sequence[str], rows: Sequence[Sequence]) -> None:
+    """UPDATE by primary key: each row is (pk, *values in attnames order)."""
+    if not rows:
+        return
+    table = _table(model)
+    pk = model._meta.pk.column
+    columns = _columns(model, attnames)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            temp = f"import_{table}"[:60]
+            cursor.execute(f"DROP TABLE IF EXISTS {_quote(temp)}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {_quote(temp)} ON COMMIT DROP AS "
+                f"SELECT {_quote(pk)}, {', '.join(_quote(c) for c in columns)} FROM {_quote(table)} WITH NO DATA"
+            )
+            _copy(cursor, temp, [pk, *columns], rows)
+            assignments = ", ".join(f"{_quote(c)} = s.{_quote(c)}" for c in columns)
+            match = f"t.{_quote(pk)} = s.{_quote(pk)}"
+            cursor.execute(f"UPDATE {_quote(table)} t SET {assignments} FROM {_quote(temp)} s WHERE {match}")
+            cursor.execute(f"DROP TABLE {_quote(temp)}")
+        else:
+            assignments = ", ".join(f"{_quote(c)} = %s" for c in columns)
+            sql = f"UPDATE {_quote(table)} SET {assignments} WHERE {_quote(pk)} = %s"
+            cursor.executemany(sql, _sqlite_values([*row[1:], row[0]] for row in rows))
+
+
+def delete(model, ids: Sequence[int]) -> None:
+    if not ids:
+        return
+    table = _table(model)
+    pk = model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DELETE FROM {_quote(table)} WHERE {_quote(pk)} = ANY(%s)", [list(ids)])
+        else:
+            for start in range(0, len(ids), SQLITE_CHUNK):
+                chunk = list(ids[start : start + SQLITE_CHUNK])
+                cursor.execute(
+                    f"DELETE FROM {_quote(table)} WHERE {_quote(pk)} IN ({', '.join(['%s'] * len(chunk))})", chunk
+                )
+
+
+def chunked(items: Sequence, size: int | None = None):
+    size = size or (SQLITE_CHUNK if connection.vendor == "sqlite" else 10_000)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
