@@ -7,6 +7,7 @@ contributors) use `pk__in` subqueries, so no list needs DISTINCT.
 """
 
 import django_filters as filters
+from django import forms
 from django.utils import timezone
 
 from consortia.models import Consortium, ConsortiumKind, JointOutput, Membership, OutputContributor, OutputKind, Role
@@ -29,21 +30,59 @@ Slug = str
 YES_NO = [("true", "true"), ("false", "false")]
 
 
-class VisibleChoicesMixin:
-    """Choices that name records (a consortium, an organisation) only offer what the caller may see.
+class DirectoryFilterSet(filters.FilterSet):
+    """Every filter set: empty parameters are ignored, and choices are limited to visible records.
 
-    Otherwise an anonymous caller could learn that a private consortium exists
-    by filtering on its slug.
+    Choices that name records (a consortium, an organisation) only offer what
+    the caller may see; otherwise an anonymous caller could learn that a
+    private consortium exists by filtering on its slug.
     """
 
     visible_choice_filters: tuple[str, ...] = ()
 
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        self.empty_parameters = []
+        if data is not None:
+            empty = [key for key in data if "" in data.getlist(key)]
+            if getattr(getattr(request, "accepted_renderer", None), "format", None) == "api":
+                # The browsable API's filter form sends every field; an empty one there means "any".
+                data = data.copy()
+                for key in empty:
+                    values = [value for value in data.getlist(key) if value != ""]
+                    if values:
+                        data.setlist(key, values)
+                    else:
+                        del data[key]
+            else:
+                # From a script, an empty value is a mistake worth reporting, not a silent "any".
+                self.empty_parameters = empty
+        super().__init__(data, *args, request=request, **kwargs)
         user = getattr(request, "user", None)
         for name in self.visible_choice_filters:
             field = self.filters[name]
             field.queryset = field.queryset.model.objects.visible_to(user)
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for parameter in self.empty_parameters:
+            field = self.form_field_for(parameter)
+            if field is not None:
+                self.form.add_error(field, "Give a value, or leave this parameter out.")
+                valid = False
+        return valid
+
+    def form_field_for(self, parameter: str) -> str | None:
+        """The form field behind a query parameter (`founded_after` belongs to `founded`)."""
+        if parameter in self.form.fields:
+            return parameter
+        base, _, suffix = parameter.rpartition("_")
+        if suffix in ("after", "before", "min", "max") and base in self.form.fields:
+            return base
+        return None
+
+
+class IntegerFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
 
 
 def slug_choice(model, label, **kwargs):
@@ -54,7 +93,7 @@ def slug_choices(model, label, **kwargs):
     return filters.ModelMultipleChoiceFilter(queryset=model.objects.all(), to_field_name="slug", label=label, **kwargs)
 
 
-class OrganisationFilter(VisibleChoicesMixin, filters.FilterSet):
+class OrganisationFilter(DirectoryFilterSet):
     classification = filters.MultipleChoiceFilter(
         choices=Classification.choices, label="Classification (repeat for any of several)."
     )
@@ -91,7 +130,12 @@ class OrganisationFilter(VisibleChoicesMixin, filters.FilterSet):
         label="Identifier value or org-id string, e.g. 1234567 or GB-CHC-1234567.", method="filter_identifier"
     )
     founded = filters.DateFromToRangeFilter(field_name="founded_on", label="Founded between (YYYY-MM-DD).")
-    member_count = filters.RangeFilter(field_name="member_count", label="Number of members between.")
+    member_count_min = IntegerFilter(
+        field_name="member_count", lookup_expr="gte", min_value=0, label="At least this many members."
+    )
+    member_count_max = IntegerFilter(
+        field_name="member_count", lookup_expr="lte", min_value=0, label="At most this many members."
+    )
     search = filters.CharFilter(
         label="Words in any name (former names too), acronym or identifier.", method="filter_search"
     )
@@ -166,7 +210,7 @@ class CurrentFilterMixin:
         return queryset
 
 
-class MembershipFilter(CurrentFilterMixin, VisibleChoicesMixin, filters.FilterSet):
+class MembershipFilter(CurrentFilterMixin, DirectoryFilterSet):
     organisation = slug_choice(Organisation, "Organisation slug.")
     consortium = slug_choice(Consortium, "Consortium slug.")
     role = filters.MultipleChoiceFilter(choices=Role.choices, label="Role (repeat for any of several).")
@@ -197,7 +241,7 @@ class MembershipFilter(CurrentFilterMixin, VisibleChoicesMixin, filters.FilterSe
         return queryset.as_of(value)
 
 
-class OutputFilter(VisibleChoicesMixin, filters.FilterSet):
+class OutputFilter(DirectoryFilterSet):
     kind = filters.MultipleChoiceFilter(choices=OutputKind.choices, label="Kind (repeat for any of several).")
     contributor = slug_choice(
         Organisation,
@@ -235,7 +279,7 @@ class OutputFilter(VisibleChoicesMixin, filters.FilterSet):
         return queryset.search(value)
 
 
-class ContactFilter(VisibleChoicesMixin, filters.FilterSet):
+class ContactFilter(DirectoryFilterSet):
     organisation = slug_choice(Organisation, "Organisation slug.")
     public = filters.ChoiceFilter(choices=YES_NO, label="true: only contacts marked public.", method="filter_public")
     ordering = filters.OrderingFilter(
@@ -253,7 +297,7 @@ class ContactFilter(VisibleChoicesMixin, filters.FilterSet):
         return queryset.filter(is_public=value == "true")
 
 
-class RelationshipFilter(CurrentFilterMixin, VisibleChoicesMixin, filters.FilterSet):
+class RelationshipFilter(CurrentFilterMixin, DirectoryFilterSet):
     organisation = slug_choice(
         Organisation, "Organisation slug, at either end.", method="filter_organisation", field_name="subject__slug"
     )
@@ -274,7 +318,7 @@ class RelationshipFilter(CurrentFilterMixin, VisibleChoicesMixin, filters.Filter
         return queryset.involving(value)
 
 
-class ThemeFilter(filters.FilterSet):
+class ThemeFilter(DirectoryFilterSet):
     ordering = filters.OrderingFilter(fields=["name", "slug"], label="Sort by name or slug.")
 
     class Meta:
@@ -282,7 +326,7 @@ class ThemeFilter(filters.FilterSet):
         fields = []
 
 
-class RegionFilter(filters.FilterSet):
+class RegionFilter(DirectoryFilterSet):
     nation = filters.ChoiceFilter(choices=Nation.choices, label="Nation.")
     ordering = filters.OrderingFilter(fields=["order", "name"], label="Sort by order or name.")
 
@@ -291,7 +335,7 @@ class RegionFilter(filters.FilterSet):
         fields = []
 
 
-class ConsortiumFilter(VisibleChoicesMixin, filters.FilterSet):
+class ConsortiumFilter(DirectoryFilterSet):
     kind = filters.MultipleChoiceFilter(choices=ConsortiumKind.choices, label="Kind (repeat for any of several).")
     parent = slug_choice(Consortium, "Slug of the alliance or programme it sits inside.")
     theme = slug_choices(

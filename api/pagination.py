@@ -1,10 +1,40 @@
 from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """`?page=N&page_size=M`; the page size is capped at 200 and the total is in `count`."""
+    """`?page=N&page_size=M`; the page size is capped at 200 and the total is in `count`.
+
+    A page size that is not a whole number of at least 1 answers 400 rather
+    than being silently replaced by the default.
+    """
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-    page_size_query_description = "Number of results per page (at most 200; default 50)."
+    page_size_query_description = "Results per page: 1 to 200 (larger values are capped at 200); default 50."
+
+    def get_page_size(self, request):
+        values = request.query_params.getlist(self.page_size_query_param)
+        if not values:
+            return self.page_size
+        try:
+            size = int(values[-1])
+        except ValueError:
+            size = 0
+        if size < 1 or len(values) > 1:
+            raise ValidationError({self.page_size_query_param: ["Give one whole number from 1 to 200."]})
+        return min(size, self.max_page_size)
+
+    def check_parameters(self, request) -> None:
+        """For CSV, which is not paginated: still refuse malformed page parameters (400)."""
+        self.get_page_size(request)
+        pages = request.query_params.getlist(self.page_query_param)
+        if pages and not (len(pages) == 1 and pages[0].isdigit() and int(pages[0]) >= 1):
+            raise ValidationError({self.page_query_param: ["Give one whole number from 1."]})
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+        return parameters

@@ -7,6 +7,7 @@ history 409 — each with a JSON body of messages.
 """
 
 from drf_spectacular import openapi
+from rest_framework.permissions import SAFE_METHODS
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -28,6 +29,33 @@ ERRORS = {
 
 
 class AutoSchema(openapi.AutoSchema):
+    def get_auth(self):
+        auths = super().get_auth()
+        # Anyone may read (what they see depends on who they are); writing needs a coordinator.
+        if self.method in SAFE_METHODS and {} not in auths:
+            auths.append({})
+        return auths
+
+    def _resolve_path_parameters(self, variables):
+        parameters = super()._resolve_path_parameters(variables)
+        pattern = getattr(self.view, "lookup_value_regex", None)
+        for parameter in parameters:
+            if parameter["name"] == getattr(self.view, "lookup_field", None) and pattern:
+                parameter["schema"]["pattern"] = f"^{pattern}$"
+        return parameters
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            if parameter["in"] != "query":
+                continue
+            # An empty value is refused (400): say so, for free text and slugs alike.
+            schema = parameter["schema"]
+            target = schema.get("items", schema) if schema.get("type") == "array" else schema
+            if target.get("type") == "string" and "enum" not in target and "format" not in target:
+                target["minLength"] = 1
+        return parameters
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         for response in responses.values():

@@ -16,9 +16,9 @@ from copy import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS
 
 from consortia.models import Consortium, ConsortiumName, JointOutput, Membership, OutputContributor, Role
 from directory.identifiers import SCHEMES
@@ -54,10 +54,66 @@ def may_see(user, record) -> bool:
     return bool(user is not None and user.is_authenticated) or bool(getattr(record, "is_public", True))
 
 
+def strict(field_class, types: tuple, message: str):
+    """A DRF field that refuses JSON of the wrong type instead of coercing it (0 for "0", "yes" for true)."""
+
+    class Strict(field_class):
+        def to_internal_value(self, data):
+            if not isinstance(data, types) or (isinstance(data, bool) and bool not in types):
+                raise serializers.ValidationError(message)
+            return super().to_internal_value(data)
+
+    Strict.__name__ = field_class.__name__
+    return Strict
+
+
+TEXT = "Give text (a JSON string)."
+STRICT_FIELDS = {
+    serializers.CharField: strict(serializers.CharField, (str,), TEXT),
+    serializers.EmailField: strict(serializers.EmailField, (str,), TEXT),
+    serializers.URLField: strict(serializers.URLField, (str,), TEXT),
+    serializers.SlugField: strict(serializers.SlugField, (str,), TEXT),
+    serializers.ChoiceField: strict(serializers.ChoiceField, (str,), TEXT),
+    serializers.DateField: strict(serializers.DateField, (str,), "Give a date as text, YYYY-MM-DD."),
+    serializers.BooleanField: strict(serializers.BooleanField, (bool,), "Give true or false."),
+    serializers.IntegerField: strict(serializers.IntegerField, (int,), "Give a whole number."),
+}
+
+
+class StrictModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        model_field: STRICT_FIELDS.get(field, field)
+        for model_field, field in serializers.ModelSerializer.serializer_field_mapping.items()
+    }
+    serializer_choice_field = STRICT_FIELDS[serializers.ChoiceField]
+
+
+class ManyRelatedField(serializers.ManyRelatedField):
+    def to_internal_value(self, data):
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class SlugRelatedField(serializers.SlugRelatedField):
+    """A related record named by its slug; an empty string is an error, not a silent null."""
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        list_kwargs.update({key: value for key, value in kwargs.items() if key in MANY_RELATION_KWARGS})
+        return ManyRelatedField(**list_kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        if data == "":
+            raise serializers.ValidationError("Give a slug, or null for none.")
+        return super().run_validation(data)
+
+
 class LinesField(serializers.ListField):
     """A text field stored one item per line, shown as a list of strings."""
 
-    child = serializers.CharField(allow_blank=False)
+    child = STRICT_FIELDS[serializers.CharField](allow_blank=False)
 
     def to_representation(self, value):
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
@@ -69,7 +125,7 @@ class LinesField(serializers.ListField):
         return "\n".join(item.strip() for item in items if item.strip())
 
 
-class CleanModelSerializer(serializers.ModelSerializer):
+class CleanModelSerializer(StrictModelSerializer):
     """Runs the model's full_clean() on the would-be record before saving it.
 
     `nested_fields` are written by `save_nested()` after the record itself.
@@ -162,19 +218,19 @@ class ConsortiumRefSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
 
 
-class OtherNameSerializer(serializers.ModelSerializer):
+class OtherNameSerializer(StrictModelSerializer):
     class Meta:
         model = OrganisationName
         fields = ["name", "kind", "start_date", "end_date", "note"]
 
 
-class ConsortiumOtherNameSerializer(serializers.ModelSerializer):
+class ConsortiumOtherNameSerializer(StrictModelSerializer):
     class Meta:
         model = ConsortiumName
         fields = ["name", "kind", "start_date", "end_date", "note"]
 
 
-class IdentifierSerializer(serializers.ModelSerializer):
+class IdentifierSerializer(StrictModelSerializer):
     org_id = serializers.CharField(read_only=True, help_text="The org-id.guide string, e.g. GB-CHC-1234567.")
     register_url = serializers.CharField(read_only=True, help_text="The record on the register's own website.")
 
@@ -216,8 +272,8 @@ class OrganisationMembershipSerializer(serializers.ModelSerializer):
 
 class OrganisationListSerializer(CleanModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(view_name="api:organisation-detail", lookup_field="slug")
-    themes = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=Theme.objects.all(), required=False)
-    regions = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=Region.objects.all(), required=False)
+    themes = SlugRelatedField(slug_field="slug", many=True, queryset=Theme.objects.all(), required=False)
+    regions = SlugRelatedField(slug_field="slug", many=True, queryset=Region.objects.all(), required=False)
     current_memberships = OrganisationMembershipSerializer(many=True, read_only=True)
 
     class Meta:
@@ -299,14 +355,14 @@ class OrganisationSerializer(OrganisationListSerializer):
 
 class ConsortiumListSerializer(CleanModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(view_name="api:consortium-detail", lookup_field="slug")
-    parent = serializers.SlugRelatedField(
+    parent = SlugRelatedField(
         slug_field="slug",
         queryset=Consortium.objects.all(),
         required=False,
         allow_null=True,
         help_text="Slug of the alliance or programme this sits inside.",
     )
-    themes = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=Theme.objects.all(), required=False)
+    themes = SlugRelatedField(slug_field="slug", many=True, queryset=Theme.objects.all(), required=False)
 
     class Meta:
         model = Consortium
@@ -364,7 +420,7 @@ class ConsortiumSerializer(ConsortiumListSerializer):
             "updated_at",
         ]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_parent_name(self, instance) -> str | None:
         if instance.parent_id and may_see(user_of(self), instance.parent):
             return instance.parent.name
@@ -418,9 +474,9 @@ class ConsortiumSerializer(ConsortiumListSerializer):
 
 class MembershipSerializer(CleanModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(view_name="api:membership-detail")
-    organisation = serializers.SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all())
+    organisation = SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all())
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    consortium = serializers.SlugRelatedField(slug_field="slug", queryset=Consortium.objects.all())
+    consortium = SlugRelatedField(slug_field="slug", queryset=Consortium.objects.all())
     consortium_name = serializers.CharField(source="consortium.name", read_only=True)
     is_current = serializers.BooleanField(read_only=True)
 
@@ -448,8 +504,8 @@ class MembershipSerializer(CleanModelSerializer):
 # Joint outputs
 
 
-class ContributorSerializer(serializers.ModelSerializer):
-    organisation = serializers.SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all())
+class ContributorSerializer(StrictModelSerializer):
+    organisation = SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all())
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
 
     class Meta:
@@ -458,7 +514,7 @@ class ContributorSerializer(serializers.ModelSerializer):
 
 
 class ContactSummarySerializer(serializers.ModelSerializer):
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation = SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = Contact
@@ -467,10 +523,8 @@ class ContactSummarySerializer(serializers.ModelSerializer):
 
 class OutputListSerializer(CleanModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(view_name="api:output-detail", lookup_field="slug")
-    consortium = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Consortium.objects.all(), required=False, allow_null=True
-    )
-    themes = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=Theme.objects.all(), required=False)
+    consortium = SlugRelatedField(slug_field="slug", queryset=Consortium.objects.all(), required=False, allow_null=True)
+    themes = SlugRelatedField(slug_field="slug", many=True, queryset=Theme.objects.all(), required=False)
     contributors = ContributorSerializer(many=True, required=False, source="visible_contributors")
     nested_fields = ("visible_contributors",)
 
@@ -550,7 +604,7 @@ class OutputSerializer(OutputListSerializer):
 
 class ContactSerializer(CleanModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(view_name="api:contact-detail")
-    organisation = serializers.SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all())
+    organisation = SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all())
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
 
     class Meta:
@@ -591,12 +645,12 @@ class RelationshipTypeRefSerializer(serializers.ModelSerializer):
 
 class RelationshipSerializer(CleanModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(view_name="api:relationship-detail")
-    subject = serializers.SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all())
+    subject = SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all())
     subject_name = serializers.CharField(source="subject.name", read_only=True)
-    type = serializers.SlugRelatedField(slug_field="slug", queryset=RelationshipType.objects.all())
+    type = SlugRelatedField(slug_field="slug", queryset=RelationshipType.objects.all())
     forward_label = serializers.CharField(source="type.forward_label", read_only=True)
     reverse_label = serializers.CharField(source="type.reverse_label", read_only=True)
-    object = serializers.SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all())
+    object = SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all())
     object_name = serializers.CharField(source="object.name", read_only=True)
     is_current = serializers.BooleanField(read_only=True)
 

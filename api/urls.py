@@ -1,6 +1,6 @@
 """The REST API under /api/v1/: a router of viewsets, the schema, its docs and token exchange."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -24,4 +24,5 @@ urlpatterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("token/", views.ObtainToken.as_view(), name="token"),
     *router.urls,
+    re_path(r"^.*$", views.not_found),
 ]

@@ -11,7 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, ProtectedError, RestrictedError
 from rest_framework import status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.decorators import api_view, permission_classes, schema
+from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -46,7 +48,8 @@ class DirectoryViewSet(viewsets.ModelViewSet):
 
     def get_renderers(self):
         renderers = super().get_renderers()
-        if getattr(self, "action", None) == "list":
+        # action is None for a method the URL does not take: let it reach the 405 answer.
+        if getattr(self, "action", None) in ("list", "metadata", None):
             renderers.append(CSVRenderer())
         return renderers
 
@@ -55,6 +58,8 @@ class DirectoryViewSet(viewsets.ModelViewSet):
 
     def list(self, request, *args, **kwargs):
         if getattr(request.accepted_renderer, "format", None) == "csv":
+            if self.paginator is not None:
+                self.paginator.check_parameters(request)
             queryset = self.filter_queryset(self.get_csv_queryset())
             return csv_response(self.csv_columns, queryset, self.basename)
         return super().list(request, *args, **kwargs)
@@ -98,10 +103,12 @@ class DirectoryViewSet(viewsets.ModelViewSet):
 
 class SlugLookupMixin:
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
 
 class IdLookupMixin:
-    lookup_value_regex = r"\d+"
+    lookup_field = "pk"
+    lookup_value_regex = "[0-9]+"
 
 
 class OrganisationViewSet(SlugLookupMixin, DirectoryViewSet):
@@ -326,3 +333,11 @@ class ObtainToken(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+
+
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@permission_classes([AllowAny])
+@schema(None)
+def not_found(request, *args, **kwargs):
+    """Any other address under /api/v1/ answers in JSON, like the rest of the API."""
+    raise NotFound("There is nothing at this address. The API root lists what there is.")
