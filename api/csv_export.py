@@ -1,8 +1,16 @@
 """`?format=csv` on every list: the same filtered, visible rows, streamed as CSV.
 
-Columns are flat and use natural keys (slugs, org-id strings); lists inside a
-cell are joined with ";". Every cell goes through `directory.csv_safety`, the
-one place that escapes spreadsheet formulas.
+Records with an import format use its columns (`consortia.imports.exports`),
+so an exported file imports back unchanged; themes and regions, which have
+none, get flat columns here. Every cell goes through
+`directory.csv_safety.stream_csv`, the one place that escapes spreadsheet
+formulas. Rows come in record order (oldest first): the export reads in
+primary-key batches to keep memory flat.
+
+Visibility: the viewsets pass querysets already narrowed to the caller. Two
+columns the import format carries regardless need narrowing here for
+anonymous callers: a contact's private notes, and an output's press contact
+when that contact is not public.
 """
 
 from collections.abc import Callable, Iterable
@@ -10,9 +18,9 @@ from collections.abc import Callable, Iterable
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
 
+from consortia.imports.exports import export_rows
 from directory.csv_safety import stream_csv
-
-CHUNK_SIZE = 2000
+from directory.models import Contact
 
 
 class CSVRenderer(BaseRenderer):
@@ -27,20 +35,43 @@ class CSVRenderer(BaseRenderer):
         return b""
 
 
-Column = tuple[str, Callable]
-
-
-def slugs(attribute: str) -> Callable:
-    return lambda obj: [item.slug for item in getattr(obj, attribute).all()]
-
-
-def csv_response(columns: list[Column], queryset, filename: str) -> StreamingHttpResponse:
-    header = [name for name, _ in columns]
-
-    def rows() -> Iterable[list]:
-        for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
-            yield [value(obj) for _, value in columns]
-
-    response = StreamingHttpResponse(stream_csv(header, rows()), content_type="text/csv; charset=utf-8")
+def streaming_csv(header: list[str], rows: Iterable[list], filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(stream_csv(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
+
+
+def kind_csv(kind: str, queryset, *, anonymous: bool) -> StreamingHttpResponse:
+    header, rows = export_rows(kind, queryset)
+    if anonymous and kind == "contacts":
+        rows = _blank_columns(rows, [header.index("notes")])
+    if anonymous and kind == "outputs":
+        rows = _public_press_contacts_only(rows, header)
+    return streaming_csv(header, rows, kind)
+
+
+def columns_csv(columns: list[tuple[str, Callable]], queryset, filename: str) -> StreamingHttpResponse:
+    rows = ([value(obj) for _, value in columns] for obj in queryset.iterator(chunk_size=2000))
+    return streaming_csv([name for name, _ in columns], rows, filename)
+
+
+def _blank_columns(rows, indexes):
+    for row in rows:
+        row = list(row)
+        for index in indexes:
+            row[index] = ""
+        yield row
+
+
+def _public_press_contacts_only(rows, header):
+    organisation_at, name_at = header.index("press_contact_organisation"), header.index("press_contact")
+    public = set(
+        Contact.objects.public()
+        .filter(organisation__is_public=True, press_outputs__isnull=False)
+        .values_list("organisation__slug", "name")
+    )
+    for row in rows:
+        row = list(row)
+        if (row[organisation_at], row[name_at]) not in public:
+            row[organisation_at] = row[name_at] = ""
+        yield row

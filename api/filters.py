@@ -6,6 +6,8 @@ field's error. Filters that could multiply rows (themes, memberships,
 contributors) use `pk__in` subqueries, so no list needs DISTINCT.
 """
 
+import re
+
 import django_filters as filters
 from django import forms
 from django.utils import timezone
@@ -180,8 +182,8 @@ class OrganisationFilter(DirectoryFilterSet):
                 identifiers = OrganisationIdentifier.objects.filter(scheme=code, value=value_part)
                 break
         else:
-            candidates = {text.replace(" ", "")} | {scheme.normalise(text) for scheme in SCHEMES.values()}
-            identifiers = OrganisationIdentifier.objects.filter(value__in=candidates)
+            # A bare value matches as the register wrote it, in any register.
+            identifiers = OrganisationIdentifier.objects.filter(value=re.sub(r"[\s.\-]", "", text))
         return queryset.filter(pk__in=identifiers.values("organisation_id"))
 
     def filter_search(self, queryset, name, value):

@@ -21,7 +21,7 @@ from consortia.models import Consortium, JointOutput, Membership, OutputContribu
 from directory.models import Contact, Organisation, OrganisationRelationship, Region, Theme
 
 from . import filters, serializers
-from .csv_export import CSVRenderer, csv_response, slugs
+from .csv_export import CSVRenderer, columns_csv, kind_csv
 
 
 def is_anonymous(request) -> bool:
@@ -39,6 +39,7 @@ class DirectoryViewSet(viewsets.ModelViewSet):
     """Shared plumbing: list/detail serializers, CSV lists, validated writes."""
 
     list_serializer_class = None
+    csv_kind: str | None = None  # a kind with an import format (consortia.imports), else csv_columns
     csv_columns: list = []
 
     def get_serializer_class(self):
@@ -61,7 +62,9 @@ class DirectoryViewSet(viewsets.ModelViewSet):
             if self.paginator is not None:
                 self.paginator.check_parameters(request)
             queryset = self.filter_queryset(self.get_csv_queryset())
-            return csv_response(self.csv_columns, queryset, self.basename)
+            if self.csv_kind:
+                return kind_csv(self.csv_kind, queryset, anonymous=is_anonymous(request))
+            return columns_csv(self.csv_columns, queryset, self.basename)
         return super().list(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -117,22 +120,7 @@ class OrganisationViewSet(SlugLookupMixin, DirectoryViewSet):
     serializer_class = serializers.OrganisationSerializer
     list_serializer_class = serializers.OrganisationListSerializer
     filterset_class = filters.OrganisationFilter
-    csv_columns = [
-        ("slug", lambda o: o.slug),
-        ("name", lambda o: o.name),
-        ("short_name", lambda o: o.short_name),
-        ("classification", lambda o: o.classification),
-        ("website", lambda o: o.website),
-        ("email", lambda o: o.email),
-        ("phone", lambda o: str(o.phone) if o.phone else ""),
-        ("founded_on", lambda o: o.founded_on),
-        ("dissolved_on", lambda o: o.dissolved_on),
-        ("member_count", lambda o: o.member_count),
-        ("themes", slugs("themes")),
-        ("regions", slugs("regions")),
-        ("identifiers", lambda o: [identifier.org_id for identifier in o.identifiers.all()]),
-        ("is_public", lambda o: o.is_public),
-    ]
+    csv_kind = "organisations"
 
     def memberships_prefetch(self):
         memberships = Membership.objects.current().select_related("consortium").order_by("consortium__name", "role")
@@ -151,11 +139,7 @@ class OrganisationViewSet(SlugLookupMixin, DirectoryViewSet):
         return queryset
 
     def get_csv_queryset(self):
-        return (
-            Organisation.objects.visible_to(self.request.user)
-            .order_by("name", "pk")
-            .prefetch_related("themes", "regions", "identifiers")
-        )
+        return Organisation.objects.visible_to(self.request.user)
 
 
 class ConsortiumViewSet(SlugLookupMixin, DirectoryViewSet):
@@ -164,17 +148,7 @@ class ConsortiumViewSet(SlugLookupMixin, DirectoryViewSet):
     serializer_class = serializers.ConsortiumSerializer
     list_serializer_class = serializers.ConsortiumListSerializer
     filterset_class = filters.ConsortiumFilter
-    csv_columns = [
-        ("slug", lambda c: c.slug),
-        ("name", lambda c: c.name),
-        ("short_name", lambda c: c.short_name),
-        ("kind", lambda c: c.kind),
-        ("parent", lambda c: c.parent.slug if c.parent_id else ""),
-        ("start_date", lambda c: c.start_date),
-        ("end_date", lambda c: c.end_date),
-        ("themes", slugs("themes")),
-        ("is_public", lambda c: c.is_public),
-    ]
+    csv_kind = "consortia"
 
     def get_queryset(self):
         user = self.request.user
@@ -204,17 +178,7 @@ class MembershipViewSet(IdLookupMixin, DirectoryViewSet):
 
     serializer_class = serializers.MembershipSerializer
     filterset_class = filters.MembershipFilter
-    csv_columns = [
-        ("id", lambda m: m.pk),
-        ("organisation", lambda m: m.organisation.slug),
-        ("organisation_name", lambda m: m.organisation.name),
-        ("consortium", lambda m: m.consortium.slug),
-        ("consortium_name", lambda m: m.consortium.name),
-        ("role", lambda m: m.role),
-        ("start_date", lambda m: m.start_date),
-        ("end_date", lambda m: m.end_date),
-        ("note", lambda m: m.note),
-    ]
+    csv_kind = "memberships"
 
     def get_queryset(self):
         queryset = Membership.objects.select_related("organisation", "consortium").order_by(
@@ -231,17 +195,7 @@ class OutputViewSet(SlugLookupMixin, DirectoryViewSet):
     serializer_class = serializers.OutputSerializer
     list_serializer_class = serializers.OutputListSerializer
     filterset_class = filters.OutputFilter
-    csv_columns = [
-        ("slug", lambda o: o.slug),
-        ("title", lambda o: o.title),
-        ("kind", lambda o: o.kind),
-        ("published_on", lambda o: o.published_on),
-        ("url", lambda o: o.url),
-        ("consortium", lambda o: o.consortium.slug if o.consortium_id else ""),
-        ("themes", slugs("themes")),
-        ("contributors", lambda o: [f"{c.organisation.slug}:{c.role}" for c in o.visible_contributors]),
-        ("is_public", lambda o: o.is_public),
-    ]
+    csv_kind = "outputs"
 
     def get_queryset(self):
         contributors = OutputContributor.objects.select_related("organisation").order_by("order", "organisation__name")
@@ -263,16 +217,7 @@ class ContactViewSet(IdLookupMixin, DirectoryViewSet):
 
     serializer_class = serializers.ContactSerializer
     filterset_class = filters.ContactFilter
-    csv_columns = [
-        ("id", lambda c: c.pk),
-        ("organisation", lambda c: c.organisation.slug),
-        ("name", lambda c: c.name),
-        ("job_title", lambda c: c.job_title),
-        ("email", lambda c: c.email),
-        ("phone", lambda c: str(c.phone) if c.phone else ""),
-        ("is_public", lambda c: c.is_public),
-        ("last_verified_on", lambda c: c.last_verified_on),
-    ]
+    csv_kind = "contacts"
 
     def get_queryset(self):
         queryset = Contact.objects.visible_to(self.request.user).select_related("organisation")
@@ -309,15 +254,7 @@ class RelationshipViewSet(IdLookupMixin, DirectoryViewSet):
 
     serializer_class = serializers.RelationshipSerializer
     filterset_class = filters.RelationshipFilter
-    csv_columns = [
-        ("id", lambda r: r.pk),
-        ("subject", lambda r: r.subject.slug),
-        ("type", lambda r: r.type.slug),
-        ("object", lambda r: r.object.slug),
-        ("start_date", lambda r: r.start_date),
-        ("end_date", lambda r: r.end_date),
-        ("note", lambda r: r.note),
-    ]
+    csv_kind = "relationships"
 
     def get_queryset(self):
         queryset = OrganisationRelationship.objects.select_related("subject", "object", "type").order_by(
