@@ -1,7 +1,7 @@
 """The REST API under /api/v1/: a router of viewsets, the schema, its docs and token exchange."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -21,7 +21,6 @@ router.register("relationships", views.RelationshipViewSet, basename="relationsh
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("token/", views.ObtainToken.as_view(), name="token"),
     *router.urls,
     re_path(r"^.*$", views.not_found),

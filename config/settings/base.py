@@ -175,7 +175,6 @@ SPECTACULAR_SETTINGS = {
     # The docs pages load Swagger UI and ReDoc from our own static files, never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "MembershipRoleEnum": "consortia.models.memberships.Role",
         "ContributorRoleEnum": "consortia.models.outputs.ContributorRole",
