@@ -130,6 +130,13 @@ SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 CSV_IMPORT_MAX_BYTES = int(os.environ.get("CSV_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 CSV_IMPORT_MAX_ROWS = int(os.environ.get("CSV_IMPORT_MAX_ROWS", "200000"))
 
+# CSV import/export (issue 4)
+# Only those who may change records may import or export them in the admin: Coordinators, not Members.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "change"
+# Uploaded files wait here between the preview and the confirmation (default: the system's temporary folder).
+CSV_IMPORT_UPLOAD_DIR = os.environ.get("CSV_IMPORT_UPLOAD_DIR", "")
+
 # REST API (issue 3)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -14,6 +14,7 @@ its columns and adds its own checks.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, ExpressionWrapper, F
 from django.utils import timezone
 
 from . import fastdb
@@ -59,6 +61,7 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     written: bool = False
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase, for benchmarks
 
     @property
     def ok(self) -> bool:
@@ -108,6 +111,17 @@ class ImportReport:
         return "\n".join(lines)
 
 
+class _Clock:
+    def __init__(self, timings: dict):
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def __call__(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.timings[phase] = now - self.last
+        self.last = now
+
+
 @dataclass
 class Column:
     name: str
@@ -147,8 +161,8 @@ class Reference:
     def resolve(self, keys: set[str]) -> dict[str, int]:
         found = {}
         keys = sorted(keys)
-        for chunk in fastdb.chunked(keys):
-            found.update(self.model.objects.filter(**{f"{self.lookup}__in": chunk}).values_list(self.lookup, "pk"))
+        for queryset in fastdb.where_in(self.model.objects.all(), self.lookup, keys):
+            found.update(queryset.values_list(self.lookup, "pk"))
         return found
 
 
@@ -176,10 +190,8 @@ class OrganisationReference(Reference):
         for key, (scheme, value) in org_ids.items():
             by_value[value].append((key, scheme))
         values = sorted(by_value)
-        for chunk in fastdb.chunked(values):
-            for scheme, value, pk in OrganisationIdentifier.objects.filter(value__in=chunk).values_list(
-                "scheme", "value", "organisation_id"
-            ):
+        for queryset in fastdb.where_in(OrganisationIdentifier.objects.all(), "value", values):
+            for scheme, value, pk in queryset.values_list("scheme", "value", "organisation_id"):
                 for key, wanted in by_value[value]:
                     if wanted == scheme:
                         found[key] = pk
@@ -253,12 +265,15 @@ class Importer:
 
     def run(self, source, *, dry_run: bool = False) -> ImportReport:
         self.report.dry_run = dry_run
+        clock = _Clock(self.report.timings)
         try:
             csvfile = parse(read_bytes(source))
             self.report.encoding = csvfile.encoding
             positions = self.map_header(csvfile)
+            clock("read")
             rows = self.parse_rows(csvfile, positions)
             del csvfile
+            clock("parse")
         except FileRefused as refused:
             self.report.errors.append(RowError(None, "", str(refused)))
             return self.report
@@ -266,9 +281,12 @@ class Importer:
         self.resolve_references(rows)
         self.check_rows(rows)
         self.check_duplicates_in_file(rows)
+        clock("references")
         self.match_existing([row for row in rows if not row.errors])
+        clock("match")
         self.check_against_database(rows)
         self.classify(rows)
+        clock("compare")
         if self.report.errors or dry_run:
             return self.report
         try:
@@ -284,6 +302,7 @@ class Importer:
                 )
             )
             return self.report
+        clock("write")
         self.report.written = True
         return self.report
 
@@ -452,8 +471,8 @@ class Importer:
         wanted = sorted({self.key_of(row)[0] for row in rows if self.key_of(row)[0] is not None})
         found: dict[tuple, dict] = {}
         attnames = self.tracked_attnames()
-        for chunk in fastdb.chunked(wanted):
-            for record in self.existing_queryset().filter(**{f"{first}__in": chunk}).values(*attnames):
+        for queryset in fastdb.where_in(self.existing_queryset(), first, wanted):
+            for record in self.existing_values(queryset, attnames):
                 self.normalise_existing(record)
                 found[tuple(record[a] for a in self.key)] = record
         self.existing_by_key = found
@@ -465,10 +484,15 @@ class Importer:
         self.load_related([row for row in rows if row.existing is not None])
 
     def normalise_existing(self, record: dict) -> None:
-        """Database values in the form the parsers give: telephone numbers as E.164 text."""
+        """Database values in the form the parsers give: telephone numbers as stored E.164 text."""
         for attname in self.phone_fields:
-            value = record.get(attname)
-            record[attname] = value.as_e164 if value else ""
+            record[attname] = record.pop(f"{attname}_as_text") or ""
+
+    def existing_values(self, queryset, attnames: list[str]):
+        """values() of these attnames; telephone numbers come as text, not parsed into PhoneNumber objects."""
+        plain = [a for a in attnames if a not in self.phone_fields]
+        as_text = {f"{a}_as_text": ExpressionWrapper(F(a), output_field=CharField()) for a in self.phone_fields}
+        return queryset.values(*plain, **as_text)
 
     phone_fields: tuple[str, ...] = ()
 
@@ -479,18 +503,16 @@ class Importer:
         for field_name in self.m2m_columns.values():
             through, source, target = self.through(field_name)
             links = defaultdict(list)
-            for chunk in fastdb.chunked(pks):
-                for link_id, owner, other in through.objects.filter(**{f"{source}__in": chunk}).values_list(
-                    "id", source, target
-                ):
+            for queryset in fastdb.where_in(through.objects.all(), source, pks):
+                for link_id, owner, other in queryset.values_list("id", source, target):
                     links[owner].append((link_id, other))
             self.current_m2m[field_name] = links
         self.current_names: dict[int, dict[tuple[str, str], dict]] = defaultdict(dict)
         if self.name_columns:
             names_model = apps.get_model(self.names_model_label)
             attnames = [f.attname for f in names_model._meta.concrete_fields]
-            for chunk in fastdb.chunked(pks):
-                for record in names_model.objects.filter(**{f"{self.names_fk}__in": chunk}).values(*attnames):
+            for queryset in fastdb.where_in(names_model.objects.all(), self.names_fk, pks):
+                for record in queryset.values(*attnames):
                     self.current_names[record[self.names_fk]][(record["kind"], record["name"])] = record
 
     def through(self, field_name: str):
@@ -596,25 +618,36 @@ class Importer:
         )
         return history_ids
 
+    # Model columns that are not tracked by history but are written with each record (organisations: search_names).
+    extra_attnames: tuple[str, ...] = ()
+
+    def prepare_record(self, row: Row, record: dict) -> None:
+        """Hook: add values for extra_attnames to a new or changed record before it is written."""
+
     def write(self, rows: list[Row]) -> None:
         new_rows = [row for row in rows if row.action == "new"]
         changed_rows = [row for row in rows if row.action == "changed"]
         attnames = self.tracked_attnames()
         defaults = self.defaults()
         # New records: explicit ids, every tracked field.
-        new_records = []
         needing_ids = [row for row in new_rows if row.pk is None]
         for row, pk in zip(needing_ids, self.ids.reserve(self.model, len(needing_ids)), strict=True):
             row.pk = pk
+        new_records = []
         for row in new_rows:
             record = {**defaults, **self.new_values(row), "id": row.pk, "created_at": self.now, "updated_at": self.now}
+            self.prepare_record(row, record)
             new_records.append(record)
-        self.insert_records(attnames, new_records)
+        columns = [*attnames, *self.extra_attnames]
+        fastdb.insert(self.model, columns, ([r.get(a) for a in columns] for r in new_records))
         # Changed records: only the columns in the file (and updated_at) are written.
         changed_records = []
-        written = sorted({a for row in changed_rows for a in self.new_values(row)} | {"updated_at"})
+        written = sorted(
+            {a for row in changed_rows for a in self.new_values(row)} | {"updated_at", *self.extra_attnames}
+        )
         for row in changed_rows:
             record = {**row.existing, **self.new_values(row), "updated_at": self.now}
+            self.prepare_record(row, record)
             changed_records.append(record)
         fastdb.update(self.model, written, [(r["id"], *[r[a] for a in written]) for r in changed_records])
         new_history = self.write_history(self.model, new_records, "+")
@@ -622,9 +655,6 @@ class Importer:
         self.write_m2m(new_rows, new_history, changed_rows, changed_history)
         self.write_names(new_rows + changed_rows)
         self.after_write(new_rows, changed_rows)
-
-    def insert_records(self, attnames: list[str], records: list[dict]) -> None:
-        fastdb.insert(self.model, attnames, ([r.get(a) for a in attnames] for r in records))
 
     def defaults(self) -> dict[str, Any]:
         """Values for new records when a column is not in the file: what each column reads a blank cell as."""

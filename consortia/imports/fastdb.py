@@ -9,6 +9,7 @@ functions trust their rows, and the database's own constraints still apply.
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
 from collections.abc import Iterable, Sequence
@@ -66,39 +67,43 @@ class IdReserver:
         return list(range(start, start + count))
 
 
-def _pg_text(value) -> str:
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-            return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-        return value
-    if isinstance(value, datetime.date | datetime.datetime):
-        return value.isoformat()
-    return str(value)
+class _CsvBuffer(io.StringIO):
+    pass
 
 
-def _copy(cursor, table: str, columns: list[str], rows: Iterable[Sequence]) -> None:
+def _copy(cursor, table: str, columns: list[str], rows: Iterable[Sequence], not_null: Sequence[str] = ()) -> None:
+    """COPY … (FORMAT csv): the csv module writes in C; an unquoted empty cell is NULL except in not_null columns.
+
+    Every column that cannot be NULL is listed in FORCE_NOT_NULL, so an empty text
+    value arrives as an empty string; nullable columns (dates, numbers) get NULL.
+    Booleans are written as True/False, which PostgreSQL reads.
+    """
     column_sql = ", ".join(_quote(c) for c in columns)
-    buffer = io.StringIO()
-
-    def flush():
+    options = "FORMAT csv"
+    forced = [c for c in columns if c in set(not_null)]
+    if forced:
+        options += f", FORCE_NOT_NULL ({', '.join(_quote(c) for c in forced)})"
+    sql = f"COPY {_quote(table)} ({column_sql}) FROM STDIN WITH ({options})"
+    buffer = _CsvBuffer()
+    writer = csv.writer(buffer, lineterminator="\n")
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= COPY_CHUNK:
+            writer.writerows(batch)
+            batch.clear()
+            buffer.seek(0)
+            cursor.copy_expert(sql, buffer)
+            buffer.seek(0)
+            buffer.truncate()
+    if batch:
+        writer.writerows(batch)
         buffer.seek(0)
-        cursor.copy_expert(f"COPY {_quote(table)} ({column_sql}) FROM STDIN", buffer)
-        buffer.seek(0)
-        buffer.truncate()
+        cursor.copy_expert(sql, buffer)
 
-    for count, row in enumerate(rows, start=1):
-        buffer.write("\t".join(_pg_text(value) for value in row))
-        buffer.write("\n")
-        if count % COPY_CHUNK == 0:
-            flush()
-    if buffer.tell():
-        flush()
+
+def _not_null_columns(model) -> list[str]:
+    return [field.column for field in model._meta.concrete_fields if not field.null]
 
 
 def _sqlite_values(rows: Iterable[Sequence]):
@@ -120,7 +125,7 @@ def insert(model, attnames: Sequence[str], rows: Iterable[Sequence]) -> None:
     columns = _columns(model, attnames)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            _copy(cursor, table, columns, rows)
+            _copy(cursor, table, columns, rows, _not_null_columns(model))
         else:
             placeholders = ", ".join(["%s"] * len(columns))
             sql = f"INSERT INTO {_quote(table)} ({', '.join(_quote(c) for c in columns)}) VALUES ({placeholders})"
@@ -142,7 +147,7 @@ def update(model, attnames: Sequence[str], rows: Sequence[Sequence]) -> None:
                 f"CREATE TEMPORARY TABLE {_quote(temp)} ON COMMIT DROP AS "
                 f"SELECT {_quote(pk)}, {', '.join(_quote(c) for c in columns)} FROM {_quote(table)} WITH NO DATA"
             )
-            _copy(cursor, temp, [pk, *columns], rows)
+            _copy(cursor, temp, [pk, *columns], rows, _not_null_columns(model))
             assignments = ", ".join(f"{_quote(c)} = s.{_quote(c)}" for c in columns)
             match = f"t.{_quote(pk)} = s.{_quote(pk)}"
             cursor.execute(f"UPDATE {_quote(table)} t SET {assignments} FROM {_quote(temp)} s WHERE {match}")
@@ -173,3 +178,21 @@ def chunked(items: Sequence, size: int | None = None):
     size = size or (SQLITE_CHUNK if connection.vendor == "sqlite" else 10_000)
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def where_in(queryset, attname: str, values):
+    """Querysets covering “attname in values”: one query with = ANY(array) on PostgreSQL, batches on SQLite.
+
+    Django's IN lookup prepares every value in Python, which costs more than the
+    query itself for tens of thousands of keys.
+    """
+    values = list(values)
+    if not values:
+        return
+    if connection.vendor == "postgresql":
+        field = queryset.model._meta.get_field(attname)
+        column = f"{_quote(queryset.model._meta.db_table)}.{_quote(field.column)}"
+        yield queryset.extra(where=[f"{column} = ANY(%s)"], params=[values])  # noqa: S610 - no user SQL
+        return
+    for start in range(0, len(values), SQLITE_CHUNK):
+        yield queryset.filter(**{f"{attname}__in": values[start : start + SQLITE_CHUNK]})

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils.text import slugify
 
 from consortia.models import (
@@ -29,12 +30,12 @@ from directory.models import (
     OrganisationIdentifier,
     OrganisationRelationship,
 )
-from directory.names import normalise_name
+from directory.names import fold, normalise_name
+from directory.search import update_search_vectors
 
 from . import cells, fastdb
 from .cells import CellError
 from .engine import Column, Importer, OrganisationReference, Reference, display
-from .search_index import rebuild_search_index
 
 ORGANISATION = OrganisationReference()
 CONSORTIUM = Reference("consortium", "consortia.Consortium")
@@ -149,15 +150,13 @@ class OrganisationImporter(Importer):
         """An identifier match wins over a slug match."""
         wanted = sorted({value for row in rows for _, value in row.values.get("identifiers", [])})
         by_identifier: dict[tuple[str, str], int] = {}
-        for chunk in fastdb.chunked(wanted):
-            for scheme, value, pk in OrganisationIdentifier.objects.filter(value__in=chunk).values_list(
-                "scheme", "value", "organisation_id"
-            ):
+        for queryset in fastdb.where_in(OrganisationIdentifier.objects.all(), "value", wanted):
+            for scheme, value, pk in queryset.values_list("scheme", "value", "organisation_id"):
                 by_identifier[(scheme, value)] = pk
         slugs = sorted({row.values["slug"] for row in rows})
         by_slug: dict[str, int] = {}
-        for chunk in fastdb.chunked(slugs):
-            by_slug.update(Organisation.objects.filter(slug__in=chunk).values_list("slug", "pk"))
+        for queryset in fastdb.where_in(Organisation.objects.all(), "slug", slugs):
+            by_slug.update(queryset.values_list("slug", "pk"))
         targets = {}
         for row in rows:
             owners = {by_identifier[i] for i in row.values.get("identifiers", []) if i in by_identifier}
@@ -194,8 +193,8 @@ class OrganisationImporter(Importer):
         pks = sorted(set(targets.values()))
         records = {}
         attnames = self.tracked_attnames()
-        for chunk in fastdb.chunked(pks):
-            for record in Organisation.objects.filter(pk__in=chunk).values(*attnames):
+        for queryset in fastdb.where_in(Organisation.objects.all(), "id", pks):
+            for record in self.existing_values(queryset, attnames):
                 self.normalise_existing(record)
                 records[record["id"]] = record
         for row in rows:
@@ -210,8 +209,10 @@ class OrganisationImporter(Importer):
         self.load_related(matched)
         self.current_identifiers: dict[int, dict[tuple[str, str], dict]] = defaultdict(dict)
         attnames = [f.attname for f in OrganisationIdentifier._meta.concrete_fields]
-        for chunk in fastdb.chunked(sorted(row.pk for row in matched)):
-            for record in OrganisationIdentifier.objects.filter(organisation_id__in=chunk).values(*attnames):
+        for queryset in fastdb.where_in(
+            OrganisationIdentifier.objects.all(), "organisation_id", [r.pk for r in matched]
+        ):
+            for record in queryset.values(*attnames):
                 self.current_identifiers[record["organisation_id"]][(record["scheme"], record["value"])] = record
 
     def check_against_database(self, rows):
@@ -302,12 +303,34 @@ class OrganisationImporter(Importer):
         fastdb.insert(OrganisationIdentifier, attnames, ([r[a] for a in attnames] for r in created))
         self.write_history(OrganisationIdentifier, created, "+")
         self.write_history(OrganisationIdentifier, deleted, "-")
-        rebuild_search_index([row.pk for row in rows if row.action in ("new", "changed")])
+        if connection.vendor == "postgresql":
+            ids = [row.pk for row in rows if row.action in ("new", "changed")]
+            for start in range(0, len(ids), 20_000):
+                update_search_vectors(ids[start : start + 20_000])
 
-    def insert_records(self, attnames, records):
-        for record in records:
-            record["search_names"] = ""
-        super().insert_records([*attnames, "search_names"], records)
+    extra_attnames = ("search_names",)
+
+    def prepare_record(self, row, record):
+        """search_names as Organisation.build_search_names() would make it from the record's final state.
+
+        Other names in (kind, name) order and identifiers in (scheme, value) order, as
+        the model's orderings give them (code-point order: SQLite, and PostgreSQL's C collation).
+        """
+        current_names = self.current_names.get(row.pk, {}) if row.action == "changed" else {}
+        names = []
+        for column, kind in NAME_COLUMNS.items():
+            if column in row.values:
+                names += [(kind, name) for name in row.values[column]]
+            else:
+                names += [key for key in current_names if key[0] == kind]
+        if "identifiers" in row.values:
+            identifiers = row.values["identifiers"]
+        else:
+            identifiers = sorted(self.current_identifiers.get(row.pk, {})) if row.action == "changed" else []
+        parts = [record["name"], record["short_name"], *(name for _, name in sorted(names))]
+        for scheme, value in sorted(identifiers):
+            parts += [value, f"{scheme}-{value}"]
+        record["search_names"] = fold(" | ".join(part for part in parts if part))
 
 
 class ContactImporter(Importer):
@@ -519,10 +542,8 @@ class OutputImporter(Importer):
                 wanted[org].add(row.values["press_contact"])
         found = {}
         orgs = sorted(wanted)
-        for chunk in fastdb.chunked(orgs):
-            for pk, org, name in Contact.objects.filter(organisation_id__in=chunk).values_list(
-                "pk", "organisation_id", "name"
-            ):
+        for queryset in fastdb.where_in(Contact.objects.all(), "organisation_id", orgs):
+            for pk, org, name in queryset.values_list("pk", "organisation_id", "name"):
                 found[(org, name)] = pk
         for row in rows:
             name = row.values.get("press_contact")

@@ -1,0 +1,301 @@
+"""CSV import, export and reports in the admin, for Coordinators only.
+
+``CsvImportExportMixin`` adds to a ModelAdmin:
+
+- “Import CSV”: upload a file, see the preview (new, changed, unchanged and
+  invalid rows, and what will change, or every error with its row and column,
+  downloadable as CSV), then confirm; the confirmed import runs the same checks
+  again and writes everything or nothing;
+- “Export CSV”: the list as filtered and searched on screen, streamed;
+- reports, where the admin lists them.
+
+Who may do this follows django-import-export's settings,
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE and IMPORT_EXPORT_EXPORT_PERMISSION_CODE
+(both “change” here: Coordinators, not Members).
+
+``enable_csv_admin(site)`` puts the mixin in front of the admin classes already
+registered for each kind; consortia/admin.py calls it, so directory/admin.py
+does not depend on consortia.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import content_disposition_header
+
+from directory.csv_safety import stream_csv
+
+from . import reports
+from .exports import csv_export
+from .kinds import IMPORTERS
+from .reading import max_bytes, max_rows
+from .services import csv_import
+
+SESSION_KEY = "csv_imports"
+
+
+def upload_folder() -> Path:
+    folder = Path(getattr(settings, "CSV_IMPORT_UPLOAD_DIR", "") or Path(tempfile.gettempdir()) / "consortia-imports")
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8 or Windows-1252, with a heading row. Nothing is written until you confirm.",
+    )
+    allow_duplicate_names = forms.BooleanField(
+        required=False,
+        label="Create new organisations even when their names match recorded ones",
+        help_text="Only tick this after checking that the organisations listed as likely duplicates really differ.",
+    )
+
+
+class ConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    allow_duplicate_names = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class ReportForm(forms.Form):
+    as_of = forms.DateField(required=False, label="As of", help_text="YYYY-MM-DD; blank for today.")
+    start = forms.DateField(required=False, label="From", help_text="First publication date to include.")
+    end = forms.DateField(required=False, label="To", help_text="Last publication date to include.")
+    period = forms.ChoiceField(
+        choices=[(p, p.capitalize()) for p in reports.PERIODS], initial="quarter", required=False
+    )
+
+
+def _permission(admin_instance, request, setting: str) -> bool:
+    code = getattr(settings, setting, None)
+    if code is None:
+        return True
+    opts = admin_instance.opts
+    return request.user.has_perm(f"{opts.app_label}.{get_permission_codename(code, opts)}")
+
+
+def _csv_response(lines, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+class CsvImportExportMixin:
+    csv_kind = ""
+    csv_reports: tuple[str, ...] = ()
+    change_list_template = "admin/imports/change_list.html"
+
+    # -- permissions (django-import-export's settings) -------------------------------------
+
+    def has_import_permission(self, request) -> bool:
+        return _permission(self, request, "IMPORT_EXPORT_IMPORT_PERMISSION_CODE")
+
+    def has_export_permission(self, request) -> bool:
+        return _permission(self, request, "IMPORT_EXPORT_EXPORT_PERMISSION_CODE")
+
+    # -- urls -----------------------------------------------------------------------------------
+
+    def get_urls(self):
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        urls = [
+            path("import-csv/", wrap(self.import_csv_view), name=f"{info}_import_csv"),
+            path("import-csv/<str:token>/errors/", wrap(self.import_errors_view), name=f"{info}_import_errors"),
+            path("export-csv/", wrap(self.export_csv_view), name=f"{info}_export_csv"),
+            path("report/<slug:report>/", wrap(self.report_view), name=f"{info}_report"),
+        ]
+        return urls + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
+        extra_context = {
+            **(extra_context or {}),
+            "csv_import_url": reverse(f"admin:{info}_import_csv") if self.has_import_permission(request) else "",
+            "csv_export_url": reverse(f"admin:{info}_export_csv") if self.has_export_permission(request) else "",
+            "csv_reports": [
+                (reverse(f"admin:{info}_report", args=[name]), reports.REPORTS[name])
+                for name in self.csv_reports
+                if self.has_export_permission(request)
+            ],
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def _context(self, request, title: str, **extra):
+        if extra.get("token"):
+            info = f"{self.opts.app_label}_{self.opts.model_name}"
+            extra["errors_url"] = reverse(f"admin:{info}_import_errors", args=[extra["token"]])
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "kind": self.csv_kind,
+            "columns": [column.name for column in IMPORTERS[self.csv_kind].columns],
+            "required_columns": [column.name for column in IMPORTERS[self.csv_kind].columns if column.required],
+            "changelist_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"),
+            **extra,
+        }
+
+    # -- import ---------------------------------------------------------------------------------
+
+    def _stored(self, request, token: str) -> dict:
+        stored = request.session.get(SESSION_KEY, {}).get(token)
+        if not stored or stored.get("kind") != self.csv_kind or not Path(stored["path"]).is_file():
+            raise Http404("This import has expired; upload the file again.")
+        return stored
+
+    def import_csv_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        title = f"Import {self.opts.verbose_name_plural} from CSV"
+        if request.method == "POST" and "token" in request.POST:
+            confirm = ConfirmForm(request.POST)
+            if not confirm.is_valid():
+                raise PermissionDenied
+            token = confirm.cleaned_data["token"]
+            stored = self._stored(request, token)
+            report = csv_import(
+                self.csv_kind,
+                stored["path"],
+                user=request.user,
+                filename=stored["filename"],
+                allow_duplicate_names=confirm.cleaned_data["allow_duplicate_names"],
+            )
+            if report.written:
+                self._forget(request, token)
+                self.message_user(request, report.summary(), messages.SUCCESS)
+                return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+            return TemplateResponse(
+                request, "admin/imports/import.html", self._context(request, title, report=report, token=token)
+            )
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > max_bytes():
+                form.add_error(
+                    "file", f"The file is larger than {max_bytes() // (1024 * 1024)} MB, the most we accept."
+                )
+            else:
+                token = secrets.token_urlsafe(16)
+                stored_path = upload_folder() / f"{token}.csv"
+                with stored_path.open("wb") as handle:
+                    for chunk in upload.chunks():
+                        handle.write(chunk)
+                allow = form.cleaned_data["allow_duplicate_names"]
+                report = csv_import(
+                    self.csv_kind,
+                    stored_path,
+                    user=request.user,
+                    filename=upload.name,
+                    dry_run=True,
+                    allow_duplicate_names=allow,
+                )
+                imports = request.session.get(SESSION_KEY, {})
+                imports[token] = {"kind": self.csv_kind, "path": str(stored_path), "filename": upload.name}
+                request.session[SESSION_KEY] = imports
+                confirm = ConfirmForm(initial={"token": token, "allow_duplicate_names": allow})
+                return TemplateResponse(
+                    request,
+                    "admin/imports/import.html",
+                    self._context(request, title, report=report, token=token, confirm_form=confirm),
+                )
+        return TemplateResponse(
+            request,
+            "admin/imports/import.html",
+            self._context(request, title, form=form, max_bytes=max_bytes(), max_rows=max_rows()),
+        )
+
+    def _forget(self, request, token: str) -> None:
+        imports = request.session.get(SESSION_KEY, {})
+        stored = imports.pop(token, None)
+        request.session[SESSION_KEY] = imports
+        if stored:
+            Path(stored["path"]).unlink(missing_ok=True)
+
+    def import_errors_view(self, request, token):
+        """Every problem in the uploaded file as CSV: row, column, message."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        stored = self._stored(request, token)
+        report = csv_import(self.csv_kind, stored["path"], user=request.user, filename=stored["filename"], dry_run=True)
+        stem = Path(stored["filename"]).stem or self.csv_kind
+        return _csv_response(report.error_csv(), f"{stem}-errors.csv")
+
+    # -- export ---------------------------------------------------------------------------------
+
+    def export_csv_view(self, request):
+        """The list as filtered and searched on screen, streamed in the import columns."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        changelist = self.get_changelist_instance(request)
+        queryset = changelist.get_queryset(request)
+        today = datetime.date.today().isoformat()
+        return _csv_response(csv_export(self.csv_kind, queryset), f"{self.csv_kind}-{today}.csv")
+
+    # -- reports --------------------------------------------------------------------------------
+
+    def report_view(self, request, report):
+        if report not in self.csv_reports:
+            raise Http404("No such report.")
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        form = ReportForm(request.GET or None)
+        if request.GET and form.is_valid():
+            data = form.cleaned_data
+            if report == "members-by-role":
+                as_of = data["as_of"] or datetime.date.today()
+                header, rows = reports.members_by_role(as_of)
+                filename = f"members-by-role-{as_of.isoformat()}.csv"
+            else:
+                header, rows = reports.outputs_per_organisation(data["start"], data["end"], data["period"] or "quarter")
+                filename = "outputs-per-organisation.csv"
+            return _csv_response(stream_csv(header, rows), filename)
+        return TemplateResponse(
+            request,
+            "admin/imports/report.html",
+            self._context(request, reports.REPORTS[report], form=form, report=report),
+        )
+
+
+# model label → (kind, reports shown on its list)
+ADMIN_KINDS = {
+    "directory.organisation": ("organisations", ()),
+    "directory.contact": ("contacts", ()),
+    "directory.organisationrelationship": ("relationships", ()),
+    "consortia.consortium": ("consortia", ("members-by-role",)),
+    "consortia.membership": ("memberships", ("members-by-role",)),
+    "consortia.jointoutput": ("outputs", ("outputs-per-organisation",)),
+    "consortia.outputcontributor": ("contributors", ("outputs-per-organisation",)),
+}
+
+
+def enable_csv_admin(site: admin.AdminSite | None = None) -> None:
+    """Re-register each kind's admin class with CsvImportExportMixin in front of it."""
+    from django.apps import apps
+
+    site = site or admin.site
+    for label, (kind, report_names) in ADMIN_KINDS.items():
+        model = apps.get_model(label)
+        if not site.is_registered(model):
+            continue
+        current = type(site._registry[model])
+        if issubclass(current, CsvImportExportMixin):
+            continue
+        combined = type(
+            f"Csv{current.__name__}",
+            (CsvImportExportMixin, current),
+            {"csv_kind": kind, "csv_reports": report_names, "__module__": __name__},
+        )
+        site.unregister(model)
+        site.register(model, combined)
