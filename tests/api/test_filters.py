@@ -156,7 +156,8 @@ class TestMembershipFilters:
 
     def test_ordering(self, memberships, api):
         m = memberships
-        assert slugs(api, "memberships", key="id", ordering="-start_date")[:2] == [m["open"].pk, m["ended"].pk]
+        dated = {"ordering": "-start_date", "started_after": "2000-01-01"}  # blanks sort differently per database
+        assert slugs(api, "memberships", key="id", **dated) == [m["open"].pk, m["ended"].pk]
         assert slugs(api, "memberships", key="consortium", ordering="-consortium")[0] == "square"
 
 

@@ -8,7 +8,9 @@ once as a coordinator with a token, whose random writes must be refused with
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.config import SchemathesisConfig
@@ -29,6 +31,18 @@ EXAMPLES = settings(
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_transaction_open():
+    """Django closes a connection found inside a transaction when a request ends; the test client
+    stops that so each test's data survives, and so must these in-process WSGI calls (PostgreSQL)."""
+    signals = (request_started, request_finished)
+    for signal in signals:
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in signals:
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture
