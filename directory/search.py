@@ -1,33 +1,39 @@
 """Finding organisations by what people type.
 
 `refresh_search_index(ids)` keeps the denormalised `search_names` (and, on
-PostgreSQL, `search_vector`) current; it is called by signals on single saves
-and by bulk imports once per batch.
+PostgreSQL, `search_vector` and the word list) current; it is called by signals
+on single saves and by bulk imports once per batch.
 
 `search_organisations(queryset, query)` filters and ranks:
 
-* On PostgreSQL, a row matches when the stored, weighted full-text vector
-  matches the query (`websearch_to_tsquery`: every word, stemmed, in any name,
-  the description or a theme) OR the query is word-similar to one of its names
-  (pg_trgm `%>` over `search_names`, threshold `pg_trgm.word_similarity_threshold`,
-  0.6 by default), which forgives typos such as "clinx" for Clinks. Both tests
-  are served by GIN indexes (migration 0003). Rows are ordered by
-  `search_rank` = `ts_rank` (names weigh most, then description, then themes)
-  + trigram word similarity, then by name.
-* On SQLite (the fallback), every word of the query, folded to lower case
+* On PostgreSQL: every word of the query must match the stored, weighted
+  full-text vector (English stemming; all names, acronyms, former names and
+  identifiers weigh most, then the description, then theme names). A word
+  that appears nowhere in the directory is widened to the nearest known words
+  (pg_trgm similarity against `directory_search_word`, migration 0004), so
+  "clinx" also tries "clinks" and "fundation" "foundation". The match runs on
+  the search_vector GIN index; rows are ordered by `ts_rank`, then by name.
+  Whole-name trigram matching was tried first and dropped: at 100,000 rows of
+  similar names every typo query rechecked most of the table (1.4 s).
+* On SQLite (the fallback): every word of the query, folded to lower case
   without accents, must appear somewhere in the row's names, acronyms, former
   names or identifiers (`search_names`). Exact name matches come first, then
-  names starting with the query, then the rest by name. No stemming, no typos.
+  names starting with the query, then the rest by name. No stemming, no
+  descriptions or themes, no typo tolerance.
 """
 
+import functools
+import operator
+import re
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from .names import fold
 
-SUGGESTION_SIMILARITY = 0.3
+MAX_WORDS = 8
+CORRECTIONS_PER_WORD = 3
 
 
 def refresh_search_index(organisation_ids: Iterable[int]) -> None:
@@ -69,6 +75,20 @@ def update_search_vectors(ids: list[int]) -> None:
             """,
             [ids],
         )
+        cursor.execute(
+            """
+            INSERT INTO directory_search_word (word)
+            SELECT DISTINCT w FROM directory_organisation o,
+                regexp_split_to_table(lower(o.search_names || ' ' || o.description || ' ' || coalesce((
+                    SELECT string_agg(t.name, ' ')
+                    FROM directory_organisation_themes ot
+                    JOIN directory_theme t ON t.id = ot.theme_id
+                    WHERE ot.organisation_id = o.id), '')), '[^[:alnum:]]+') AS w
+            WHERE o.id = ANY(%s) AND length(w) BETWEEN 3 AND 40
+            ON CONFLICT DO NOTHING
+            """,
+            [ids],
+        )
 
 
 def normalise_query(query: str) -> str:
@@ -80,36 +100,97 @@ def uses_full_text() -> bool:
     return connection.vendor == "postgresql"
 
 
-def filter_organisations(queryset, query: str):
-    """Only the matching rows, unranked: cheap to count and to use as a subquery (facets)."""
-    text = normalise_query(query)
-    if not text:
-        return queryset
-    if uses_full_text():
+def query_words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)[:MAX_WORDS]
+
+
+def corrections(words: list[str]) -> dict[str, list[str]]:
+    """PostgreSQL: for each word found nowhere in the directory, the nearest known words (one query)."""
+    unknown = [word for word in words if len(word) >= 3]
+    if not unknown:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT q.w, s.word
+            FROM unnest(%s::text[]) AS q(w)
+            JOIN LATERAL (
+                SELECT word FROM directory_search_word
+                WHERE word %% q.w
+                ORDER BY similarity(word, q.w) DESC, word
+                LIMIT %s
+            ) AS s ON true
+            WHERE NOT EXISTS (SELECT 1 FROM directory_search_word e WHERE e.word = q.w)
+            """,
+            [unknown, CORRECTIONS_PER_WORD],
+        )
+        found: dict[str, list[str]] = {}
+        for word, near in cursor.fetchall():
+            found.setdefault(word, []).append(near)
+    return found
+
+
+class PreparedQuery:
+    """The words of a search, resolved once per request (corrections cost one query on PostgreSQL)."""
+
+    def __init__(self, query: str):
+        self.text = normalise_query(query)
+        self.words = query_words(self.text)
+        self.corrections = corrections(self.words) if self.words and uses_full_text() else {}
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    def tsquery(self, any_word: bool = False):
+        """Every word (or, with any_word, at least one), each widened by its corrections."""
         from django.contrib.postgres.search import SearchQuery
 
-        tsquery = SearchQuery(text, search_type="websearch", config="english")
-        return queryset.filter(Q(search_vector=tsquery) | Q(search_names__trigram_word_similar=text))
+        terms = []
+        for word in self.words:
+            term = SearchQuery(word, search_type="plain", config="english")
+            for near in self.corrections.get(word, []):
+                term |= SearchQuery(near, search_type="plain", config="english")
+            terms.append(term)
+        return functools.reduce(operator.or_ if any_word else operator.and_, terms)
+
+
+def prepare(query) -> PreparedQuery:
+    return query if isinstance(query, PreparedQuery) else PreparedQuery(query)
+
+
+def filter_organisations(queryset, query):
+    """Only the matching rows, unranked: cheap to count and to use as a subquery (facets).
+
+    `query` is the text typed, or a PreparedQuery to avoid looking corrections up twice.
+    """
+    prepared = prepare(query)
+    if not prepared:
+        return queryset
+    if uses_full_text():
+        if not prepared.words:
+            return queryset.none()
+        return queryset.filter(search_vector=prepared.tsquery())
     condition = Q()
-    for word in text.split():
+    for word in prepared.text.split():
         condition &= Q(search_names__contains=word)
     return queryset.filter(condition)
 
 
-def search_organisations(queryset, query: str):
-    """Matching organisations, best first, each annotated with `search_rank` (see the module docstring)."""
-    text = normalise_query(query)
-    if not text:
+def rank_organisations(queryset, query):
+    """Order already-filtered rows best first, annotated with `search_rank`."""
+    prepared = prepare(query)
+    if not prepared:
         return queryset
-    matches = filter_organisations(queryset, text)
+    text = prepared.text
     if uses_full_text():
-        from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+        from django.contrib.postgres.search import SearchRank
 
-        tsquery = SearchQuery(text, search_type="websearch", config="english")
-        return matches.annotate(
-            search_rank=SearchRank(F("search_vector"), tsquery) + TrigramWordSimilarity(Value(text), "search_names")
-        ).order_by("-search_rank", "name", "pk")
-    return matches.annotate(
+        if not prepared.words:
+            return queryset
+        return queryset.annotate(search_rank=SearchRank(F("search_vector"), prepared.tsquery())).order_by(
+            "-search_rank", "name", "pk"
+        )
+    return queryset.annotate(
         search_rank=Case(
             When(search_names=text, then=Value(3)),
             When(search_names__startswith=f"{text} |", then=Value(3)),
@@ -120,21 +201,25 @@ def search_organisations(queryset, query: str):
     ).order_by("-search_rank", "name", "pk")
 
 
-def suggest_organisations(queryset, query: str, limit: int = 3):
-    """When nothing matched: up to `limit` names that look a little like the query.
+def search_organisations(queryset, query):
+    """Matching organisations, best first, each annotated with `search_rank` (see the module docstring)."""
+    prepared = prepare(query)
+    return rank_organisations(filter_organisations(queryset, prepared), prepared)
 
-    PostgreSQL only (trigram word similarity with a lower bar); SQLite returns
-    nothing and the page falls back to general advice.
+
+def suggest_organisations(queryset, query, limit: int = 3):
+    """When nothing matched every word: up to `limit` organisations matching some of them.
+
+    PostgreSQL only; SQLite returns nothing and the page falls back to general advice.
     """
-    text = normalise_query(query)
-    if not text or not uses_full_text():
+    prepared = prepare(query)
+    if not prepared or not uses_full_text() or len(prepared.words) < 2:
         return queryset.none()
-    from django.contrib.postgres.search import TrigramWordSimilarity
+    from django.contrib.postgres.search import SearchRank
 
+    tsquery = prepared.tsquery(any_word=True)
     return (
-        queryset.annotate(
-            suggestion_score=TrigramWordSimilarity(Value(text), "search_names", output_field=FloatField())
-        )
-        .filter(suggestion_score__gte=SUGGESTION_SIMILARITY)
-        .order_by("-suggestion_score", "name")[:limit]
+        queryset.filter(search_vector=tsquery)
+        .annotate(search_rank=SearchRank(F("search_vector"), tsquery))
+        .order_by("-search_rank", "name")[:limit]
     )

@@ -17,22 +17,30 @@ from consortia.models import (
     Role,
 )
 from directory.models import Contact, Organisation, OrganisationRelationship, Theme
-from directory.search import suggest_organisations
+from directory.search import filter_organisations, suggest_organisations
 
-from .search import SearchParams, run_search, search_consortia, today
+from .search import SearchParams, cached, run_search, search_consortia, today
 
 PAGE_SIZE = 20
 OUTPUT_FILTERS = ("kind", "consortium", "contributor", "theme", "year")
 
 
+class CountedPaginator(Paginator):
+    """A paginator told the total (counted with the facets, and cached with them)."""
+
+    def __init__(self, *args, count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.__dict__["count"] = count
+
+
 def organisation_search(request, template_name="web/organisation_list.html"):
     params = SearchParams.from_querydict(request.GET)
-    results, facets, active = run_search(params, request.user)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    results, total, facets, active = run_search(params, request.user)
+    page = CountedPaginator(results, PAGE_SIZE, count=total).get_page(request.GET.get("page"))
     consortium_matches = search_consortia(params, request.user)
     suggestions = []
     if params.q and not page.object_list:
-        suggestions = list(suggest_organisations(Organisation.objects.visible_to(request.user), params.q))
+        suggestions = list(suggest_organisations(Organisation.objects.visible_to(request.user), params.prepared))
     context = {
         "params": params,
         "page": page,
@@ -203,11 +211,13 @@ class OutputListView(TemplateView):
                 consortium__in=Consortium.objects.visible_to(user).values("pk"),
             )
         if chosen["contributor"]:
+            # A slug (from a link) or words of a name, acronym or former name (typed).
+            named = filter_organisations(Organisation.objects.visible_to(user), chosen["contributor"])
+            contributors = Organisation.objects.visible_to(user).filter(
+                Q(slug=chosen["contributor"]) | Q(pk__in=named.values("pk"))
+            )
             outputs = outputs.filter(
-                pk__in=OutputContributor.objects.filter(
-                    organisation__slug=chosen["contributor"],
-                    organisation__in=Organisation.objects.visible_to(user).values("pk"),
-                ).values("output")
+                pk__in=OutputContributor.objects.filter(organisation__in=contributors.values("pk")).values("output")
             )
         if chosen["theme"]:
             outputs = outputs.filter(themes__slug=chosen["theme"])
@@ -228,6 +238,24 @@ class OutputListView(TemplateView):
             ),
         )
         all_visible = JointOutput.objects.visible_to(user)
+        authenticated = user.is_authenticated
+
+        def filter_lists():
+            return {
+                "consortia": list(
+                    Consortium.objects.visible_to(user)
+                    .filter(pk__in=all_visible.values("consortium"))
+                    .order_by("name")
+                    .values_list("slug", "name")
+                ),
+                "themes": list(
+                    Theme.objects.filter(pk__in=all_visible.values("themes"))
+                    .order_by("name")
+                    .values_list("slug", "name")
+                ),
+                "years": [d.year for d in all_visible.dates("published_on", "year", order="DESC")],
+            }
+
         query = {key: value for key, value in chosen.items() if value}
         page_query = QueryDict(mutable=True)
         page_query.update(query)
@@ -238,13 +266,7 @@ class OutputListView(TemplateView):
             has_filters=bool(query),
             page_query=page_query.urlencode(),
             kinds=OutputKind.choices,
-            consortia=Consortium.objects.visible_to(user).filter(outputs__in=all_visible).distinct().order_by("name"),
-            contributors=Organisation.objects.visible_to(user)
-            .filter(contributions__output__in=all_visible)
-            .distinct()
-            .order_by("name"),
-            themes=Theme.objects.filter(outputs__in=all_visible).distinct().order_by("name"),
-            years=[d.year for d in all_visible.dates("published_on", "year", order="DESC")],
+            **cached(("output-filters", authenticated), filter_lists),
         )
         return context
 

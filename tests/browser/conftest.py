@@ -50,6 +50,27 @@ def page(browser, live_server):
     context.close()
 
 
+def restore_reference_data() -> None:
+    """Regions, relationship types and the two groups, as the migrations make them.
+
+    A live-server test runs outside a transaction, so the database is emptied
+    after each one, migration-made rows included. (serialized_rollback would
+    restore them, but its snapshot is not visible once Playwright's event loop
+    runs.) Both steps are idempotent.
+    """
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    importlib.import_module("directory.migrations.0002_reference_data").load(apps, None)
+    permissions = Permission.objects.filter(content_type__app_label__in=["directory", "consortia"])
+    coordinators, _ = Group.objects.get_or_create(name="Coordinators")
+    coordinators.permissions.add(*permissions)
+    members, _ = Group.objects.get_or_create(name="Members")
+    members.permissions.add(*permissions.filter(codename__startswith="view_"))
+
+
 def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
     """Run the vendored axe-core on the current page; describe any violations of these impacts."""
     page.add_script_tag(path=str(AXE))

@@ -5,13 +5,14 @@ from django.core.management import call_command
 
 from tests.factories import UserFactory
 
-from .conftest import axe_violations, screenshot
+from .conftest import axe_violations, restore_reference_data, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def seeded(live_server):
+    restore_reference_data()
     call_command("load_seed", verbosity=0)
 
 

@@ -17,3 +17,11 @@ def search(client):
         return client.get("/organisations/", params)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def fresh_counts():
+    """Facet counts are cached between requests; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -1,6 +1,7 @@
 """Facet filters and their counts on the organisation search page."""
 
 import pytest
+from django.db import connection
 
 from consortia.models import Consortium
 from tests.factories import (
@@ -133,10 +134,12 @@ def test_search_page_reads_a_constant_number_of_queries(seed, search, django_ass
         )
         MembershipFactory(consortium=consortium, organisation=organisation, role="partner")
 
-    # themes, regions, count, page, 3 prefetches, 4 facets, consortia matching the words
-    with django_assert_num_queries(12):
+    # themes, regions, count, page, 3 prefetches, 4 facets, consortia matching the words,
+    # and on PostgreSQL the look-up of corrections for misspelt words
+    with_words = 13 if connection.vendor == "postgresql" else 12
+    with django_assert_num_queries(with_words):
         small = search("nacro")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(with_words):
         large = search("justice partner")
     # no words: no consortium search, but the chosen consortium is looked up
     with django_assert_num_queries(12):

@@ -91,12 +91,25 @@ def test_postgres_search_reads_descriptions_and_themes_but_ranks_names_higher(se
 
 
 @on_postgres
-def test_postgres_suggests_a_close_name_when_nothing_matches(seed, search):
-    response = search("helth provders")
+def test_postgres_corrects_each_misspelt_word_to_words_in_the_directory(seed, search):
+    assert result_names(search("helth provders")) == ["Association of Mental Health Providers"]
+    assert result_names(search("criminl justise"))[:2] == ["Clinks", "Nacro"]
+
+
+@on_postgres
+def test_postgres_offers_organisations_matching_some_words_when_none_match_all(seed, search):
+    response = search("nacro qqzzxw")
 
     assert result_names(response) == []
-    assert "Did you mean" in response.content.decode()
-    assert [o.name for o in response.context["suggestions"]] == ["Association of Mental Health Providers"]
+    assert "These match some of your words:" in response.content.decode()
+    assert [o.name for o in response.context["suggestions"]] == ["Nacro"]
+
+
+@on_postgres
+def test_postgres_learns_the_words_of_a_new_organisation(db, search):
+    OrganisationFactory(name="Cwmpas Cooperative", slug="cwmpas")
+
+    assert result_names(search("cwmpass cooperatve")) == ["Cwmpas Cooperative"]
 
 
 @on_sqlite

@@ -1,0 +1,179 @@
+"""Search and web page benchmark (issue 5). Not a test: it prints figures for docs/benchmarks.md.
+
+Run against a scratch PostgreSQL database (it is filled with 100,000 synthetic
+organisations on first use, then reused)::
+
+    createdb -h 127.0.0.1 -U postgres consortia_bench_web
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/consortia_bench_web \\
+        .venv/bin/python benchmarks/search.py [--organisations 100000] [--repeat 20]
+
+It measures, for a fixed list of queries (names, acronyms, former names, typos,
+subjects):
+
+* search: the ranked search the results page runs (count + first 20 rows);
+* baseline: a plain ``name__icontains`` filter doing the same (count + first 20);
+* page: a full ``GET /organisations/?q=…`` through Django's test client
+  (search, facets, prefetches, template), and the number of SQL queries it sent;
+* the detail pages of an organisation, a consortium and an output.
+
+p50/p95 are over every run of every query. It also prints EXPLAIN for one
+search so that index use can be checked.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+QUERIES = [
+    "Synthetic Organisation 04242",  # full name
+    "synthetic organisation 77777",
+    "SO04242",  # acronym
+    "Synthetic Former Name 00420",  # former name
+    "synthetc organisaton 04243",  # typos
+    "nacro",
+    "clinx",  # typo
+    "mental health fundation",  # typo
+    "strategic partnership programme",  # a consortium's former name
+    "race equality",  # a subject (theme and name)
+    "criminal justice",
+    "1004242",  # charity number
+]
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def timed(function, repeat):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def summary(name, times):
+    return f"| {name} | {statistics.median(times):.1f} | {percentile(times, 0.95):.1f} | {max(times):.1f} |"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--organisations", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Q
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from directory.models import Organisation
+    from directory.search import filter_organisations, search_organisations
+
+    if connection.vendor != "postgresql":
+        sys.exit("Run this on PostgreSQL: set DATABASE_URL to a scratch database.")
+    call_command("migrate", verbosity=0)
+    if not Organisation.objects.filter(slug__startswith="synthetic-organisation-").exists():
+        from benchmarks.synthetic import populate
+
+        print(f"Populating {args.organisations} synthetic organisations…", flush=True)
+        start = time.perf_counter()
+        populate(
+            organisations=args.organisations,
+            memberships=args.organisations * 2,
+            consortia=500,
+            contacts=args.organisations // 5,
+            outputs=args.organisations // 5,
+        )
+        call_command("load_seed", verbosity=0)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        print(f"…done in {time.perf_counter() - start:.0f} s", flush=True)
+    total = Organisation.objects.count()
+    visible = Organisation.objects.public()
+
+    def search(query):
+        ranked = search_organisations(visible, query)
+        filter_organisations(visible, query).count()
+        return list(ranked[:20])
+
+    def baseline(query):
+        matches = visible.filter(Q(name__icontains=query))
+        matches.count()
+        return list(matches.order_by("name")[:20])
+
+    client = Client()
+    page_queries = {}
+
+    def page(query):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/organisations/", {"q": query})
+        assert response.status_code == 200, response.status_code
+        page_queries[query] = len(captured)
+
+    for query in QUERIES:  # warm caches once
+        search(query), baseline(query), page(query)
+
+    search_times, baseline_times, page_times = [], [], []
+    print("\n| query | first results | search p95 ms | icontains p95 ms | page p95 ms | SQL queries |")
+    print("|---|---|---|---|---|---|")
+    for query in QUERIES:
+        s = timed(lambda q=query: search(q), args.repeat)
+        b = timed(lambda q=query: baseline(q), args.repeat)
+        p = timed(lambda q=query: page(q), args.repeat)
+        search_times += s
+        baseline_times += b
+        page_times += p
+        top = ", ".join(o.name for o in search(query)[:2]) or "(none)"
+        print(
+            f"| {query} | {top} | {percentile(s, 0.95):.1f} | {percentile(b, 0.95):.1f} | "
+            f"{percentile(p, 0.95):.1f} | {page_queries[query]} |"
+        )
+
+    detail_paths = [
+        "/",
+        "/organisations/?theme=mental-health&region=wales",
+        "/organisations/association-of-mental-health-providers/",
+        "/organisations/synthetic-organisation-04241/",
+        "/consortia/synthetic-consortium-042/",
+        "/outputs/",
+        "/outputs/synthetic-output-00042/",
+    ]
+    detail_rows = []
+    for path in detail_paths:
+        client.get(path)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        times = timed(lambda p=path: client.get(p), args.repeat)
+        detail_rows.append((path, times, len(captured)))
+
+    print(f"\n{total} organisations; {args.repeat} runs of each of {len(QUERIES)} queries.\n")
+    print("| measure | p50 ms | p95 ms | max ms |")
+    print("|---|---|---|---|")
+    print(summary("search (count + first 20, ranked)", search_times))
+    print(summary("baseline `name__icontains` (count + first 20)", baseline_times))
+    print(summary("search results page, whole response", page_times))
+    for path, times, queries in detail_rows:
+        print(summary(f"`{path}` ({queries} queries)", times))
+
+    with connection.cursor() as cursor:
+        sql, params = search_organisations(visible, "clinx")[:20].query.sql_with_params()
+        cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql, params)
+        print("\nEXPLAIN ranked search for “clinx”:\n" + "\n".join(row[0] for row in cursor.fetchall()))
+
+
+if __name__ == "__main__":
+    main()
