@@ -127,7 +127,10 @@ def test_session_login_works_for_the_browsable_api(seed, member_client):
 
 
 def test_a_script_gets_a_token_with_its_username_and_password(seed, coordinator, api):
-    response = api.post("/api/v1/token/", {"username": "coord", "password": "password"}, format="json")
+    # As the README's curl does it: a form-encoded POST.
+    response = api.post(
+        "/api/v1/token/", "username=coord&password=password", content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 200
     token = response.json()["token"]
     client = APIClient()

@@ -1,0 +1,175 @@
+"""REST API benchmark (issue 3). Not a test: it prints figures for docs/benchmarks.md.
+
+Run against a scratch PostgreSQL database; it is filled on first use with the
+synthetic data set (100,000 organisations, 200,000 memberships, 20,000
+outputs, 20,000 contacts, 500 consortia) and reused afterwards::
+
+    createdb -h 127.0.0.1 -U postgres consortia_bench_api
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/consortia_bench_api \\
+        .venv/bin/python benchmarks/api.py [--organisations 100000] [--repeat 40]
+
+Each request goes through the whole stack in process (DRF's test client:
+URL routing, authentication, filters, pagination, serializers, JSON or CSV
+rendering), as an anonymous caller, with throttling off. For each it reports
+median and p95 latency and the number of SQL queries, twice:
+
+* as shipped (select_related / prefetch_related in the viewsets);
+* with prefetching switched off: ``select_related`` made a no-op and every
+  ``prefetch_related`` lookup run one object at a time, so each row fetches its
+  own nested data — the N+1 pattern the prefetching exists to avoid.
+
+The CSV export reads in primary-key batches with one query per batch and list
+column (consortia.imports.exports); it never used prefetch_related, so its
+"off" column is the same code and is shown only for completeness.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+@contextmanager
+def prefetching_off():
+    """Emulate viewsets written without select_related/prefetch_related (see the module docstring)."""
+    from django.db.models import query
+
+    original_prefetch = query.prefetch_related_objects
+    original_select = query.QuerySet.select_related
+
+    def one_at_a_time(instances, *lookups):
+        for instance in instances:
+            original_prefetch([instance], *lookups)
+
+    query.prefetch_related_objects = one_at_a_time
+    query.QuerySet.select_related = lambda self, *fields: self._chain()
+    try:
+        yield
+    finally:
+        query.prefetch_related_objects = original_prefetch
+        query.QuerySet.select_related = original_select
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--organisations", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--csv-repeat", type=int, default=7)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+    from rest_framework.throttling import SimpleRateThrottle
+
+    from consortia.models import Membership
+    from directory.models import Organisation
+
+    if connection.vendor != "postgresql":
+        sys.exit("Run this on PostgreSQL: set DATABASE_URL to a scratch database.")
+    call_command("migrate", verbosity=0)
+    if not Organisation.objects.filter(slug__startswith="synthetic-organisation-").exists():
+        from benchmarks.synthetic import populate
+
+        print(f"Populating {args.organisations} synthetic organisations…", flush=True)
+        start = time.perf_counter()
+        populate(
+            organisations=args.organisations,
+            memberships=args.organisations * 2,
+            consortia=500,
+            contacts=args.organisations // 5,
+            outputs=args.organisations // 5,
+        )
+        call_command("load_seed", verbosity=0)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        print(f"…done in {time.perf_counter() - start:.0f} s", flush=True)
+
+    SimpleRateThrottle.THROTTLE_RATES = {"anon": None, "user": None, "token": None}
+    client = APIClient()
+
+    # A consortium with a typical number of current members, and a CSV filter giving about 10,000 rows.
+    consortium = "synthetic-consortium-042"
+    members = Membership.objects.current().filter(consortium__slug=consortium).count()
+    csv_filter = {"theme": "mental-health", "region": ["london", "south-east", "north-west"]}
+    requests = [
+        (
+            "organisation list, filtered, page of 50 with nested memberships",
+            "/api/v1/organisations/",
+            {"theme": "mental-health", "region": "london", "page_size": 50, "page": 3},
+        ),
+        (
+            f"consortium detail with its {members} current members",
+            f"/api/v1/consortia/{consortium}/",
+            {},
+        ),
+        ("search, page of 50", "/api/v1/organisations/", {"search": "synthetic organisation 04242", "page_size": 50}),
+        ("search for a former name", "/api/v1/organisations/", {"search": "Synthetic Former Name 00420"}),
+        ("CSV export, filtered", "/api/v1/organisations/", {**csv_filter, "format": "csv"}),
+    ]
+
+    def call(url, params):
+        response = client.get(url, params)
+        assert response.status_code == 200, (url, response.status_code, response.content[:300])
+        if response.streaming:
+            body = b"".join(response.streaming_content)
+            return body.count(b"\n") - 1
+        data = response.json()
+        return data.get("count", 1)
+
+    def measure(url, params, repeat):
+        call(url, params)  # warm caches
+        with CaptureQueriesContext(connection) as captured:
+            rows = call(url, params)
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            call(url, params)
+            times.append((time.perf_counter() - start) * 1000)
+        return rows, len(captured), times
+
+    print(
+        f"\nPostgreSQL {connection.pg_version // 10000}, {Organisation.objects.count()} organisations, "
+        f"{Membership.objects.count()} memberships\n"
+    )
+    print(
+        "| request | rows | p50 ms | p95 ms | queries | p50 ms, no prefetch | p95 ms, no prefetch "
+        "| queries, no prefetch |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for name, url, params in requests:
+        repeat = args.csv_repeat if params.get("format") == "csv" else args.repeat
+        rows, queries, on = measure(url, params, repeat)
+        with prefetching_off():
+            _, queries_off, off = measure(url, params, max(3, repeat // 4))
+        print(
+            f"| {name} | {rows} | {statistics.median(on):.1f} | {percentile(on, 0.95):.1f} | {queries} "
+            f"| {statistics.median(off):.1f} | {percentile(off, 0.95):.1f} | {queries_off} |",
+            flush=True,
+        )
+
+    # Queries per request must not depend on the page: first and a deep page of the same list.
+    for page in (1, 200):
+        with CaptureQueriesContext(connection) as captured:
+            call("/api/v1/organisations/", {"page_size": 50, "page": page})
+        print(f"\norganisation list page {page}: {len(captured)} queries", end="")
+    print()
+
+
+if __name__ == "__main__":
+    main()
