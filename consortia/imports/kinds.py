@@ -529,6 +529,12 @@ class OutputImporter(Importer):
     key = ("slug",)
     record_label = staticmethod(lambda row: f"{row.values.get('title', '')} ({row.values.get('slug', '')})")
 
+    def new_values(self, row):
+        values = super().new_values(row)
+        if "press_contact_id" in row.refs:
+            values["press_contact_id"] = row.refs["press_contact_id"]
+        return values
+
     def resolve_references(self, rows):
         super().resolve_references(rows)
         if "press_contact" not in self.present:
