@@ -12,6 +12,7 @@ from consortia.models import (
     Consortium,
     ContributorRole,
     JointOutput,
+    Membership,
     OutputContributor,
     OutputKind,
     Role,
@@ -107,24 +108,29 @@ class ConsortiumListView(ListView):
     context_object_name = "consortia"
 
     def get_queryset(self):
-        visible = Consortium.objects.visible_to(self.request.user)
-        now = today()
-        return (
-            visible.select_related("parent")
-            .annotate(
-                member_count=Count(
-                    "memberships__organisation",
-                    filter=(Q(memberships__start_date__isnull=True) | Q(memberships__start_date__lte=now))
-                    & (Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=now)),
-                    distinct=True,
-                )
+        return Consortium.objects.visible_to(self.request.user).select_related("parent").order_by("name")
+
+    def member_counts(self) -> dict[int, int]:
+        """Current members per consortium, counting only organisations this viewer may see (cached)."""
+        user = self.request.user
+
+        def count():
+            return dict(
+                Membership.objects.current()
+                .filter(organisation__in=Organisation.objects.visible_to(user).values("pk"))
+                .order_by()
+                .values_list("consortium_id")
+                .annotate(n=Count("organisation_id", distinct=True))
             )
-            .order_by("name")
-        )
+
+        return cached(("consortium-member-counts", user.is_authenticated), count)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         consortia = list(context["consortia"])
+        counts = self.member_counts()
+        for consortium in consortia:
+            consortium.member_count = counts.get(consortium.pk, 0)
         ids = {c.pk for c in consortia}
         children = {}
         for consortium in consortia:

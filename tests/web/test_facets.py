@@ -147,3 +147,13 @@ def test_search_page_reads_a_constant_number_of_queries(seed, search, django_ass
 
     assert len(result_names(small)) == 1
     assert len(result_names(large)) == 15
+
+
+def test_cached_counts_follow_a_change_to_the_directory(seed, search):
+    assert counts(search(), "theme")["Race equality"] == 1
+
+    OrganisationFactory(name="Equal Voices", themes=[ThemeFactory(slug="race-equality")])
+
+    response = search()
+    assert counts(response, "theme")["Race equality"] == 2
+    assert "All organisations: 6" in response.content.decode()

@@ -316,3 +316,12 @@ def test_member_logs_in_and_out_with_the_styled_pages(seed, client, member):
 
     client.post("/accounts/logout/")
     assert "020 7766 7496" not in text(client.get(AMHP))
+
+
+def test_consortium_member_counts_leave_out_organisations_hidden_from_visitors(seed, client, member):
+    consortium = Consortium.objects.get(slug="mental-health-consortia")
+    MembershipFactory(consortium=consortium, organisation=OrganisationFactory(is_public=False), role="partner")
+
+    assert "4 current members" in text(client.get("/consortia/"))
+    client.force_login(member)
+    assert "5 current members" in text(client.get("/consortia/"))
