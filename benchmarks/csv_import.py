@@ -1,0 +1,460 @@
+"""CSV import and export benchmark (issue 4). Not a test: it measures, it does not assert.
+
+    python benchmarks/csv_import.py                       # 100,000 organisations, PostgreSQL and SQLite
+    python benchmarks/csv_import.py --organisations 10000 --databases sqlite
+
+It writes the synthetic data set of benchmarks/synthetic.py as CSV files
+(100,000 organisations, 200,000 memberships across 500 consortia, 20,000
+contacts), then on each database measures rows per second and peak memory for:
+
+- the physical limit: COPY into a scratch table (PostgreSQL) or one-transaction
+  ``executemany`` (SQLite); the re-import is a staging table and one UPDATE … FROM
+  (PostgreSQL) or ``executemany`` UPDATE (SQLite);
+- plain ``bulk_create`` of the organisation rows (no lists, no validation, no
+  history); the re-import is an ORM upsert, ``bulk_create(update_conflicts=True)``;
+- django-import-export with its default settings (a ModelResource keyed by slug,
+  themes and regions through ManyToManyWidget; it cannot load identifiers or
+  other names, so it does less work than ours);
+- our import (``csv_import``): every cell validated, natural keys resolved,
+  identifiers, other names, themes and regions, history rows naming the user and
+  file, and the search index, all in one transaction;
+
+each for a first import into an empty table and a re-import of the same file;
+and for export, a plain ``csv.writer`` over ``values_list().iterator()`` against
+our streaming export (with the list columns and spreadsheet escaping) and
+django-import-export's resource export.
+
+Every measurement runs in its own process, on a database restored from a
+migrated template, so peak memory (the process's maximum resident set) belongs
+to that measurement alone. Results are printed as a Markdown table and written
+to benchmarks/results/csv_import-<database>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/consortia_csv_bench"
+PLAIN_FIELDS = [
+    "slug", "name", "short_name", "classification", "description", "website", "email", "phone",
+    "founded_on", "dissolved_on", "member_count", "is_public",
+]
+
+
+# ---------------------------------------------------------------------------
+# Worker side: one measurement per process.
+# ---------------------------------------------------------------------------
+
+
+def _setup_django():
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    import django
+
+    django.setup()
+
+
+def _rows(path: Path) -> int:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return sum(1 for _ in csv.reader(handle)) - 1
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _plain_value(field: str, text: str):
+    if field in ("founded_on", "dissolved_on"):
+        return text or None
+    if field == "member_count":
+        return int(text) if text else None
+    if field == "is_public":
+        return text == "true"
+    return text
+
+
+def _organisation_objects(path: Path):
+    from directory.models import Organisation
+
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            yield Organisation(**{field: _plain_value(field, row[field]) for field in PLAIN_FIELDS})
+
+
+def step_copy(folder: Path, phase: str) -> int:
+    """The physical limit: the file's text into a scratch table of text columns."""
+    from django.db import connection, transaction
+
+    path = folder / "organisations.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    columns = ", ".join(f'"{name}" text' if name != "slug" else '"slug" text PRIMARY KEY' for name in header)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if phase == "first":
+            cursor.execute(f"CREATE TABLE IF NOT EXISTS bench_scratch ({columns})")
+        if connection.vendor == "postgresql":
+            if phase == "first":
+                with path.open(encoding="utf-8") as handle:
+                    cursor.copy_expert("COPY bench_scratch FROM STDIN WITH (FORMAT csv, HEADER true)", handle)
+            else:
+                cursor.execute("CREATE TEMP TABLE bench_staging (LIKE bench_scratch) ON COMMIT DROP")
+                with path.open(encoding="utf-8") as handle:
+                    cursor.copy_expert("COPY bench_staging FROM STDIN WITH (FORMAT csv, HEADER true)", handle)
+                sets = ", ".join(f'"{name}" = s."{name}"' for name in header if name != "slug")
+                cursor.execute(f"UPDATE bench_scratch t SET {sets} FROM bench_staging s WHERE t.slug = s.slug")
+        else:
+            with path.open(newline="", encoding="utf-8") as handle:
+                reader = csv.reader(handle)
+                next(reader)
+                if phase == "first":
+                    marks = ", ".join(["%s"] * len(header))
+                    cursor.executemany(f"INSERT INTO bench_scratch VALUES ({marks})", reader)
+                else:
+                    sets = ", ".join(f'"{name}" = %s' for name in header[1:])
+                    cursor.executemany(
+                        f"UPDATE bench_scratch SET {sets} WHERE slug = %s", ([*row[1:], row[0]] for row in reader)
+                    )
+    return _rows(path)
+
+
+def step_bulk_create(folder: Path, phase: str) -> int:
+    from django.db import connection, transaction
+
+    from directory.models import Organisation
+
+    path = folder / "organisations.csv"
+    batch = 1000 if connection.vendor == "postgresql" else 999 // len(PLAIN_FIELDS) - 1
+    with transaction.atomic():
+        if phase == "first":
+            Organisation.objects.bulk_create(_organisation_objects(path), batch_size=batch)
+        else:
+            Organisation.objects.bulk_create(
+                list(_organisation_objects(path)),
+                batch_size=batch,
+                update_conflicts=True,
+                unique_fields=["slug"],
+                update_fields=[f for f in PLAIN_FIELDS if f != "slug"],
+            )
+    return _rows(path)
+
+
+def _import_export_resource():
+    from import_export import fields, resources, widgets
+
+    from directory.models import Organisation, Region, Theme
+
+    class OrganisationResource(resources.ModelResource):
+        themes = fields.Field(
+            attribute="themes", column_name="themes", widget=widgets.ManyToManyWidget(Theme, separator=";", field="slug")
+        )
+        regions = fields.Field(
+            attribute="regions",
+            column_name="regions",
+            widget=widgets.ManyToManyWidget(Region, separator=";", field="slug"),
+        )
+
+        class Meta:
+            model = Organisation
+            import_id_fields = ["slug"]
+            fields = [*PLAIN_FIELDS, "themes", "regions"]
+
+    return OrganisationResource
+
+
+def step_import_export(folder: Path, phase: str, limit: int = 0) -> int:
+    import tablib
+
+    path = folder / "organisations.csv"
+    text = path.read_text(encoding="utf-8")
+    if limit:
+        lines = list(csv.reader(text.splitlines(keepends=True)))
+        buffer = tempfile.SpooledTemporaryFile(mode="w+", newline="")
+        csv.writer(buffer).writerows(lines[: limit + 1])
+        buffer.seek(0)
+        text = buffer.read()
+    dataset = tablib.Dataset().load(text, format="csv")
+    result = _import_export_resource()().import_data(dataset, dry_run=False, raise_errors=True)
+    assert not result.has_errors() and not result.has_validation_errors()
+    return len(dataset)
+
+
+def step_ours(folder: Path, phase: str, kind: str = "organisations") -> int:
+    from django.contrib.auth import get_user_model
+
+    from consortia.imports.services import csv_import
+
+    user, _ = get_user_model().objects.get_or_create(username="benchmark")
+    report = csv_import(kind, folder / f"{kind}.csv", user=user, filename=f"{kind}.csv")
+    if not report.written:
+        raise SystemExit(report.as_text()[:3000])
+    if phase == "first":
+        assert report.new == report.total, report.summary()
+    else:
+        assert report.unchanged == report.total, report.summary()
+    step_ours.timings = report.timings
+    return report.total
+
+
+def step_export_plain(folder: Path, phase: str) -> int:
+    from directory.models import Organisation
+
+    count = 0
+    with (folder / "export-plain.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(PLAIN_FIELDS)
+        for row in Organisation.objects.values_list(*PLAIN_FIELDS).iterator(chunk_size=2000):
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+def step_export_ours(folder: Path, phase: str) -> int:
+    from consortia.imports.services import csv_export
+
+    count = -1
+    with (folder / "export-ours.csv").open("w", newline="", encoding="utf-8") as handle:
+        for line in csv_export("organisations"):
+            handle.write(line)
+            count += 1  # a line per record: multi-line cells are inside one yielded line
+    return count
+
+
+def step_export_import_export(folder: Path, phase: str) -> int:
+    dataset = _import_export_resource()().export()
+    (folder / "export-import-export.csv").write_text(dataset.csv, encoding="utf-8")
+    return len(dataset)
+
+
+STEPS = {
+    "copy": step_copy,
+    "bulk_create": step_bulk_create,
+    "import_export": step_import_export,
+    "ours": step_ours,
+    "export_plain": step_export_plain,
+    "export_ours": step_export_ours,
+    "export_import_export": step_export_import_export,
+}
+
+
+def worker(args) -> None:
+    _setup_django()
+    function = STEPS[args.step]
+    kwargs = {}
+    if args.step == "ours":
+        kwargs["kind"] = args.kind
+    if args.step == "import_export" and args.limit:
+        kwargs["limit"] = args.limit
+    started = time.perf_counter()
+    rows = function(Path(args.folder), args.phase, **kwargs)
+    seconds = time.perf_counter() - started
+    result = {"rows": rows, "seconds": seconds, "peak_mb": _peak_mb()}
+    if hasattr(function, "timings"):
+        result["phases"] = function.timings
+    print("RESULT " + json.dumps(result))
+
+
+# ---------------------------------------------------------------------------
+# Driver side: data, databases, and the table.
+# ---------------------------------------------------------------------------
+
+
+class Database:
+    def __init__(self, vendor: str, pg_url: str, scratch: Path):
+        self.vendor = vendor
+        self.pg_url = pg_url
+        self.scratch = scratch
+        if vendor == "postgresql":
+            self.name = pg_url.rsplit("/", 1)[1]
+            self.template = self.name + "_template"
+            self.url = pg_url
+            self.server = pg_url.rsplit("/", 1)[0] + "/postgres"
+        else:
+            self.path = scratch / "bench.sqlite3"
+            self.template_path = scratch / "bench-template.sqlite3"
+            self.url = f"sqlite:///{self.path}"
+
+    def _psql(self, sql: str) -> None:
+        subprocess.run(["psql", self.server, "-qc", sql], check=True, capture_output=True)
+
+    def prepare_template(self) -> None:
+        env = {**os.environ, "DATABASE_URL": self.url if self.vendor == "sqlite" else self.pg_url}
+        if self.vendor == "postgresql":
+            self._psql(f'DROP DATABASE IF EXISTS "{self.name}"')
+            self._psql(f'DROP DATABASE IF EXISTS "{self.template}"')
+            self._psql(f'CREATE DATABASE "{self.name}"')
+        elif self.path.exists():
+            self.path.unlink()
+        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        code = "from benchmarks.synthetic import ensure_themes; ensure_themes()"
+        subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True)
+        if self.vendor == "postgresql":
+            self._psql(f'CREATE DATABASE "{self.template}" TEMPLATE "{self.name}"')
+        else:
+            shutil.copy(self.path, self.template_path)
+
+    def reset(self) -> None:
+        if self.vendor == "postgresql":
+            self._psql(f'DROP DATABASE IF EXISTS "{self.name}"')
+            self._psql(f'CREATE DATABASE "{self.name}" TEMPLATE "{self.template}"')
+        else:
+            shutil.copy(self.template_path, self.path)
+
+    def drop(self) -> None:
+        if self.vendor == "postgresql":
+            self._psql(f'DROP DATABASE IF EXISTS "{self.name}"')
+            self._psql(f'DROP DATABASE IF EXISTS "{self.template}"')
+
+
+def run_step(database: Database, folder: Path, step: str, phase: str, **extra) -> dict:
+    command = [sys.executable, __file__, "--worker", step, "--phase", phase, "--folder", str(folder)]
+    for key, value in extra.items():
+        command += [f"--{key}", str(value)]
+    env = {**os.environ, "DATABASE_URL": database.url, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+    env["CSV_IMPORT_MAX_ROWS"] = "1000000"
+    env["CSV_IMPORT_MAX_BYTES"] = str(1024 * 1024 * 1024)
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{step} {phase} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
+    result = json.loads(line[len("RESULT ") :])
+    result["rows_per_s"] = result["rows"] / result["seconds"] if result["seconds"] else 0
+    print(f"  {step:22} {phase:9} {result['rows']:>8,} rows {result['seconds']:8.2f} s "
+          f"{result['rows_per_s']:>10,.0f} rows/s  peak {result['peak_mb']:6.0f} MB", flush=True)
+    return result
+
+
+def bench_database(vendor: str, folder: Path, args) -> dict:
+    database = Database(vendor, args.pg_url, Path(args.scratch))
+    print(f"== {vendor}", flush=True)
+    database.prepare_template()
+    results: dict[str, dict] = {}
+
+    def measure(label, step, phase, **extra):
+        results[label] = run_step(database, folder, step, phase, **extra)
+
+    for step in ("copy", "bulk_create"):
+        database.reset()
+        measure(f"{step} first", step, "first")
+        measure(f"{step} re-import", step, "reimport")
+    if not args.skip_import_export:
+        database.reset()
+        extra = {"limit": args.ie_rows} if args.ie_rows else {}
+        measure("import_export first", "import_export", "first", **extra)
+        measure("import_export re-import", "import_export", "reimport", **extra)
+    database.reset()
+    measure("ours first", "ours", "first", kind="organisations")
+    measure("ours re-import", "ours", "reimport", kind="organisations")
+    run_step(database, folder, "ours", "first", kind="consortia")
+    for kind in ("memberships", "contacts"):
+        measure(f"ours {kind} first", "ours", "first", kind=kind)
+        measure(f"ours {kind} re-import", "ours", "reimport", kind=kind)
+    measure("export plain csv.writer", "export_plain", "first")
+    measure("export ours", "export_ours", "first")
+    if not args.skip_import_export:
+        measure("export import_export", "export_import_export", "first")
+    if not args.keep:
+        database.drop()
+    return results
+
+
+def table(results: dict[str, dict], vendor: str) -> str:
+    lines = [f"**{vendor}**", "", "| method | rows | seconds | rows/s | peak memory (MB) |", "|---|---:|---:|---:|---:|"]
+    for label, result in results.items():
+        lines.append(
+            f"| {label} | {result['rows']:,} | {result['seconds']:.1f} | {result['rows_per_s']:,.0f} "
+            f"| {result['peak_mb']:.0f} |"
+        )
+    r = results
+    ratios = []
+    if "ours first" in r and "copy first" in r:
+        ratios.append(f"our first import / COPY: 1/{r['copy first']['rows_per_s'] / r['ours first']['rows_per_s']:.1f}")
+    if "import_export first" in r:
+        ratios.append(
+            f"our first import / import-export default: "
+            f"{r['ours first']['rows_per_s'] / r['import_export first']['rows_per_s']:.1f}×"
+        )
+        ratios.append(
+            f"our re-import / import-export default re-import: "
+            f"{r['ours re-import']['rows_per_s'] / r['import_export re-import']['rows_per_s']:.1f}×"
+        )
+    if "export ours" in r:
+        ratios.append(
+            f"our export / plain csv.writer: {r['export ours']['rows_per_s'] / r['export plain csv.writer']['rows_per_s']:.2f}"
+        )
+    peak = max(result["peak_mb"] for label, result in r.items() if label.startswith("ours"))
+    ratios.append(f"peak memory of our imports: {peak:.0f} MB")
+    return "\n".join([*lines, "", *[f"- {line}" for line in ratios]])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--organisations", type=int, default=100_000)
+    parser.add_argument("--memberships", type=int, default=200_000)
+    parser.add_argument("--consortia", type=int, default=500)
+    parser.add_argument("--contacts", type=int, default=20_000)
+    parser.add_argument("--databases", default="postgresql,sqlite")
+    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", PG_DEFAULT))
+    parser.add_argument("--ie-rows", type=int, default=0, help="Rows for django-import-export (default: all).")
+    parser.add_argument("--skip-import-export", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="Keep the benchmark databases afterwards.")
+    parser.add_argument("--scratch", default="")
+    # worker options
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    parser.add_argument("--kind", default="organisations", help=argparse.SUPPRESS)
+    parser.add_argument("--limit", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        args.step = args.worker
+        worker(args)
+        return
+
+    scratch = Path(args.scratch or tempfile.mkdtemp(prefix="csv-bench-"))
+    args.scratch = str(scratch)
+    folder = scratch / "files"
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.synthetic import write_csv_files
+
+    started = time.perf_counter()
+    write_csv_files(
+        folder,
+        organisations=args.organisations,
+        memberships=args.memberships,
+        consortia=args.consortia,
+        contacts=args.contacts,
+        outputs=0,
+        relationships=0,
+    )
+    print(f"Synthetic files in {folder} ({time.perf_counter() - started:.1f} s)", flush=True)
+    out_dir = ROOT / "benchmarks" / "results"
+    out_dir.mkdir(exist_ok=True)
+    for vendor in args.databases.split(","):
+        results = bench_database(vendor, folder, args)
+        meta = {
+            "date": time.strftime("%Y-%m-%d"),
+            "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
+            "organisations": args.organisations,
+            "memberships": args.memberships,
+            "contacts": args.contacts,
+        }
+        (out_dir / f"csv_import-{vendor}.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2))
+        print(table(results, vendor), flush=True)
+    if not args.keep:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
