@@ -136,13 +136,16 @@ def main():
         return len(captured)
 
     def page(query, cold=True):
-        page_queries[query] = get("/organisations/", {"q": query}, cold)
+        page_queries[query, cold] = get("/organisations/", {"q": query}, cold)
 
     for query in QUERIES:  # warm the database's own caches once
         search(query), baseline(query), page(query)
 
     search_times, baseline_times, cold_times, warm_times = [], [], [], []
-    print("\n| query | first results | search p95 ms | icontains p95 ms | page p95 ms cold / warm | SQL queries |")
+    print(
+        "\n| query | first results | search p95 ms | icontains p95 ms | page p95 ms cold / warm "
+        "| SQL queries cold / warm |"
+    )
     print("|---|---|---|---|---|---|")
     for query in QUERIES:
         s = timed(lambda q=query: search(q), args.repeat)
@@ -156,7 +159,8 @@ def main():
         top = ", ".join(o.name for o in search(query)[:2]) or "(none)"
         print(
             f"| {query} | {top} | {percentile(s, 0.95):.1f} | {percentile(b, 0.95):.1f} | "
-            f"{percentile(c, 0.95):.1f} / {percentile(w, 0.95):.1f} | {page_queries[query]} |"
+            f"{percentile(c, 0.95):.1f} / {percentile(w, 0.95):.1f} | "
+            f"{page_queries[query, True]} / {page_queries[query, False]} |"
         )
 
     detail_paths = [
@@ -171,12 +175,13 @@ def main():
     ]
     detail_rows = []
     for path in detail_paths:
-        queries = get(path)
+        queries = f"{get(path)} / {get(path, cold=False)}"
         cold = timed(lambda p=path: get(p), args.repeat)
         warm = timed(lambda p=path: get(p, cold=False), args.repeat)
         detail_rows.append((path, cold, warm, queries))
 
-    print(f"\n{total} organisations; {args.repeat} runs of each of {len(QUERIES)} queries.\n")
+    load = " / ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"\n{total} organisations; {args.repeat} runs of each of {len(QUERIES)} queries; load average {load}.\n")
     print("| measure | p50 ms | p95 ms | max ms |")
     print("|---|---|---|---|")
     print(summary("search (count + first 20, ranked)", search_times))
@@ -184,7 +189,7 @@ def main():
     print(summary("search results page, cold (counts computed)", cold_times))
     print(summary("search results page, warm (counts cached)", warm_times))
     for path, cold, warm, queries in detail_rows:
-        print(summary(f"`{path}` cold ({queries} queries)", cold))
+        print(summary(f"`{path}` cold (queries cold / warm: {queries})", cold))
         print(summary(f"`{path}` warm", warm))
 
     with connection.cursor() as cursor:

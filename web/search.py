@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q, Value
+from django.db import connection
+from django.db.models import Q, Value
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -162,6 +163,7 @@ def run_search(params: SearchParams, user):
         params.notices.append(f"There is no kind of organisation “{params.classification}”, so it was left out.")
         params.classification = ""
 
+    authenticated = bool(user and user.is_authenticated)
     base = Organisation.objects.visible_to(user)
     if params.q:
         params.prepared = PreparedQuery(params.q)
@@ -185,36 +187,8 @@ def run_search(params: SearchParams, user):
     results = results.prefetch_related("themes", "regions", current_memberships_prefetch(user))
 
     def count_facets():
-        ids = base.values("pk")
-        return {
-            "total": base.count(),
-            "theme": dict(
-                Organisation.themes.through.objects.filter(organisation__in=ids)
-                .values_list("theme_id")
-                .annotate(n=Count("organisation_id"))
-            ),
-            "region": dict(
-                Organisation.regions.through.objects.filter(organisation__in=ids)
-                .values_list("region_id")
-                .annotate(n=Count("organisation_id"))
-            ),
-            "classification": dict(
-                without_classification.exclude(classification="")
-                .order_by()
-                .values_list("classification")
-                .annotate(n=Count("pk"))
-            ),
-            "consortium": list(
-                Membership.objects.current()
-                .filter(organisation__in=ids, consortium__in=visible_consortia(user).values("pk"))
-                .order_by()
-                .values_list("consortium__slug", "consortium__name")
-                .annotate(n=Count("organisation_id", distinct=True))
-                .order_by("-n", "consortium__name")[:FACET_LIMIT]
-            ),
-        }
+        return facet_counts(without_classification, params.classification, authenticated)
 
-    authenticated = bool(user and user.is_authenticated)
     text = params.prepared.text if params.prepared else ""
     key = ("facets", authenticated, text, params.themes, params.regions, params.classification, params.consortia)
     counts = cached(key, count_facets)
@@ -256,6 +230,67 @@ def run_search(params: SearchParams, user):
     )
     active = [(label, params.without(key, slug)) for key, slug, label in active]
     return results, counts["total"], facets, active
+
+
+FACETS_SQL = """
+WITH matched (id, classification) AS ({matched}),
+chosen AS (SELECT id FROM matched WHERE %s = '' OR classification = %s)
+SELECT 'total', '', '', COUNT(*) FROM chosen
+UNION ALL
+SELECT 'theme', CAST(link.theme_id AS TEXT), '', COUNT(*)
+    FROM {org_themes} link JOIN chosen ON chosen.id = link.organisation_id GROUP BY link.theme_id
+UNION ALL
+SELECT 'region', CAST(link.region_id AS TEXT), '', COUNT(*)
+    FROM {org_regions} link JOIN chosen ON chosen.id = link.organisation_id GROUP BY link.region_id
+UNION ALL
+SELECT 'classification', classification, '', COUNT(*) FROM matched WHERE classification <> '' GROUP BY classification
+UNION ALL
+SELECT * FROM (
+    SELECT 'consortium', c.slug, c.name, COUNT(DISTINCT m.organisation_id) AS n
+    FROM {memberships} m
+    JOIN chosen ON chosen.id = m.organisation_id
+    JOIN {consortia} c ON c.id = m.consortium_id
+    WHERE (m.start_date IS NULL OR m.start_date <= %s) AND (m.end_date IS NULL OR m.end_date >= %s)
+        AND (c.is_public OR %s)
+    GROUP BY c.slug, c.name
+    ORDER BY n DESC, c.name
+    LIMIT {limit}
+) AS top_consortia
+"""
+
+
+def facet_counts(matched, classification: str, authenticated: bool) -> dict:
+    """Every facet's counts and the total in one statement: the matching rows are found once.
+
+    `matched` is the result set before the classification filter (so the
+    classification facet can offer the other kinds); theme, area and consortium
+    counts and the total use the rows of the chosen classification.
+    """
+    inner, inner_params = matched.order_by().values_list("pk", "classification").query.sql_with_params()
+    sql = FACETS_SQL.format(
+        matched=inner,
+        org_themes=connection.ops.quote_name(Organisation.themes.through._meta.db_table),
+        org_regions=connection.ops.quote_name(Organisation.regions.through._meta.db_table),
+        memberships=connection.ops.quote_name(Membership._meta.db_table),
+        consortia=connection.ops.quote_name(Consortium._meta.db_table),
+        limit=int(FACET_LIMIT),
+    )
+    today_text = timezone.localdate().isoformat()
+    params = [*inner_params, classification, classification, today_text, today_text, authenticated]
+    counts = {"total": 0, "theme": {}, "region": {}, "classification": {}, "consortium": []}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, key, label, n in cursor.fetchall():
+            if kind == "total":
+                counts["total"] = n
+            elif kind in ("theme", "region"):
+                counts[kind][int(key)] = n
+            elif kind == "classification":
+                counts[kind][key] = n
+            else:
+                counts[kind].append((key, label, n))
+    counts["consortium"].sort(key=lambda row: (-row[2], row[1]))
+    return counts
 
 
 def search_consortia(params: SearchParams, user, limit: int = 5):
