@@ -17,11 +17,13 @@ on single saves and by bulk imports once per batch.
   similar names every typo query rechecked most of the table (1.4 s).
 * On SQLite (the fallback): every word of the query, folded to lower case
   without accents, must appear somewhere in the row's names, acronyms, former
-  names or identifiers (`search_names`). Exact name matches come first, then
-  names starting with the query, then the rest by name. No stemming, no
-  descriptions or themes, no typo tolerance.
+  names or identifiers (`search_names`); a word of letters found in no name is
+  widened to the closest words of the names (difflib, ratio ≥ 0.7), so "clinx"
+  still finds Clinks. Exact name matches come first, then names starting with
+  the query, then the rest by name. No stemming, descriptions or themes.
 """
 
+import difflib
 import functools
 import operator
 import re
@@ -34,6 +36,7 @@ from .names import fold
 
 MAX_WORDS = 8
 CORRECTIONS_PER_WORD = 3
+FALLBACK_CUTOFF = 0.7  # difflib ratio: "clinx" and "clinks" score 0.73
 
 
 def refresh_search_index(organisation_ids: Iterable[int]) -> None:
@@ -130,13 +133,44 @@ def corrections(words: list[str]) -> dict[str, list[str]]:
     return found
 
 
+def fallback_corrections(tokens: list[str]) -> dict[str, list[str]]:
+    """SQLite: for each word of letters found in no name, the closest words of the names (difflib).
+
+    One query tells which words appear somewhere; only when one does not is the
+    list of words in names read (fine at demo sizes; PostgreSQL keeps a table).
+    """
+    from .models import Organisation
+
+    candidates = [token for token in tokens if len(token) >= 3 and token.isalpha()]
+    if not candidates:
+        return {}
+    table = connection.ops.quote_name(Organisation._meta.db_table)
+    exists = ", ".join(f"EXISTS(SELECT 1 FROM {table} WHERE search_names LIKE %s)" for _ in candidates)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {exists}", [f"%{token}%" for token in candidates])
+        found = cursor.fetchone()
+    unknown = [token for token, known in zip(candidates, found, strict=True) if not known]
+    if not unknown:
+        return {}
+    vocabulary = set()
+    for names in Organisation.objects.values_list("search_names", flat=True).iterator(chunk_size=2000):
+        vocabulary.update(re.findall(r"[^\W\d_]{3,}", names))
+    return {
+        token: difflib.get_close_matches(token, vocabulary, CORRECTIONS_PER_WORD, FALLBACK_CUTOFF) for token in unknown
+    }
+
+
 class PreparedQuery:
-    """The words of a search, resolved once per request (corrections cost one query on PostgreSQL)."""
+    """The words of a search, resolved once per request: finding corrections for misspelt words costs a query."""
 
     def __init__(self, query: str):
         self.text = normalise_query(query)
-        self.words = query_words(self.text)
-        self.corrections = corrections(self.words) if self.words and uses_full_text() else {}
+        if uses_full_text():
+            self.words = query_words(self.text)
+            self.corrections = corrections(self.words) if self.words else {}
+        else:
+            self.words = self.text.split()[:MAX_WORDS]
+            self.corrections = fallback_corrections(self.words) if self.words else {}
 
     def __bool__(self) -> bool:
         return bool(self.text)
@@ -171,8 +205,11 @@ def filter_organisations(queryset, query):
             return queryset.none()
         return queryset.filter(search_vector=prepared.tsquery())
     condition = Q()
-    for word in prepared.text.split():
-        condition &= Q(search_names__contains=word)
+    for word in prepared.words:
+        either = Q(search_names__contains=word)
+        for near in prepared.corrections.get(word, []):
+            either |= Q(search_names__contains=near)
+        condition &= either
     return queryset.filter(condition)
 
 

@@ -128,6 +128,12 @@ def test_sqlite_fallback_puts_an_exact_name_before_longer_names(db, search):
 
 
 @on_sqlite
-def test_sqlite_fallback_does_not_forgive_typos_or_read_descriptions(seed, search):
-    assert result_names(search("clinx")) == []
+def test_sqlite_fallback_widens_a_misspelt_word_to_the_closest_names(seed, search):
+    assert result_names(search("clinx")) == ["Clinks"]
+    assert result_names(search("mental health fundation")) == ["Mental Health Foundation"]
+    assert result_names(search("nacroo")) == ["Nacro"]
+
+
+@on_sqlite
+def test_sqlite_fallback_does_not_read_descriptions(seed, search):
     assert result_names(search("social justice")) == []
