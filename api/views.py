@@ -129,7 +129,12 @@ class OrganisationViewSet(SlugLookupMixin, DirectoryViewSet):
         return Prefetch("memberships", queryset=memberships, to_attr="current_memberships")
 
     def get_queryset(self):
-        queryset = Organisation.objects.visible_to(self.request.user).order_by("name", "pk")
+        # The search columns are large (a tsvector) and never shown.
+        queryset = (
+            Organisation.objects.visible_to(self.request.user)
+            .defer("search_names", "search_vector")
+            .order_by("name", "pk")
+        )
         queryset = queryset.prefetch_related("themes", "regions", self.memberships_prefetch())
         if self.action != "list":
             contacts = Contact.objects.visible_to(self.request.user).order_by("name")
