@@ -7,10 +7,11 @@ none, get flat columns here. Every cell goes through
 formulas. Rows come in record order (oldest first): the export reads in
 primary-key batches to keep memory flat.
 
-Visibility: the viewsets pass querysets already narrowed to the caller. Two
+Visibility: the viewsets pass querysets already narrowed to the caller. Three
 columns the import format carries regardless need narrowing here for
-anonymous callers: a contact's private notes, and an output's press contact
-when that contact is not public.
+anonymous callers: a contact's private notes, an output's press contact when
+that contact is not public, and a consortium's parent when the parent is not
+public.
 """
 
 from collections.abc import Callable, Iterable
@@ -47,6 +48,8 @@ def kind_csv(kind: str, queryset, *, anonymous: bool) -> StreamingHttpResponse:
         rows = _blank_columns(rows, [header.index("notes")])
     if anonymous and kind == "outputs":
         rows = _public_press_contacts_only(rows, header)
+    if anonymous and kind == "consortia":
+        rows = _public_parents_only(rows, header)
     return streaming_csv(header, rows, kind)
 
 
@@ -74,4 +77,16 @@ def _public_press_contacts_only(rows, header):
         row = list(row)
         if (row[organisation_at], row[name_at]) not in public:
             row[organisation_at] = row[name_at] = ""
+        yield row
+
+
+def _public_parents_only(rows, header):
+    from consortia.models import Consortium
+
+    parent_at = header.index("parent")
+    hidden = set(Consortium.objects.filter(is_public=False).values_list("slug", flat=True))
+    for row in rows:
+        if row[parent_at] in hidden:
+            row = list(row)
+            row[parent_at] = ""
         yield row

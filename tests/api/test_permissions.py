@@ -144,3 +144,19 @@ def test_anonymous_and_logged_in_callers_are_throttled(seed, member_api, api, mo
     assert [api.get("/api/v1/themes/").status_code for _ in range(3)] == [200, 200, 429]
     assert [member_api.get("/api/v1/themes/").status_code for _ in range(4)] == [200, 200, 200, 429]
     assert "Retry-After" in api.get("/api/v1/themes/")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/",
+        "/api/v1/organisations/nacro/",
+        "/api/v1/consortia/mental-health-consortia/",
+        # The browsable API's filter form sends every field, empty ones too: those mean "any".
+        "/api/v1/organisations/?theme=&region=&search=&consortium=",
+    ],
+)
+def test_coordinators_can_browse_and_edit_in_the_browsable_api(seed, coordinator_client, url):
+    response = coordinator_client.get(url, HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert b"<form" in response.content

@@ -137,3 +137,17 @@ def test_anonymous_cannot_probe_a_private_consortium_through_a_filter(world, api
     assert response.status_code == 400
     assert "consortium" in response.json()
     assert member_api.get("/api/v1/organisations/", {"consortium": "quiet-circle"}).status_code == 200
+
+
+def test_anonymous_consortium_csv_hides_a_private_parent(world, api, member_api):
+    from tests.factories import ConsortiumFactory
+
+    ConsortiumFactory(slug="open-child", name="Open Child", parent=world["hidden_consortium"])
+
+    def parent_of(client):
+        body = b"".join(client.get("/api/v1/consortia/", {"format": "csv"}).streaming_content).decode()
+        return next(line for line in body.splitlines() if line.startswith("open-child,")).split(",")[4]
+
+    assert parent_of(api) == ""
+    assert parent_of(member_api) == "quiet-circle"
+    assert api.get("/api/v1/consortia/open-child/").json()["parent"] is None
