@@ -25,6 +25,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import CharField, ExpressionWrapper, F
 from django.utils import timezone
 
+from directory.csv_safety import RISKY_FIRST_CHARACTERS
+
 from . import fastdb
 from .cells import CellError, join_list
 from .reading import CsvFile, FileRefused, cell_text, is_formula, parse, read_bytes
@@ -290,6 +292,7 @@ class Importer:
         if self.report.errors or dry_run:
             return self.report
         try:
+            started = time.perf_counter()
             with transaction.atomic():
                 self.write(rows)
         except IntegrityError as refused:
@@ -302,7 +305,7 @@ class Importer:
                 )
             )
             return self.report
-        clock("write")
+        self.report.timings["write (all)"] = time.perf_counter() - started
         self.report.written = True
         return self.report
 
@@ -337,7 +340,7 @@ class Importer:
         return positions
 
     def parse_rows(self, csvfile: CsvFile, positions: dict[str, int]) -> list[Row]:
-        plan = [(column, positions[column.name]) for column in self.columns if column.name in positions]
+        plan = [(c.name, c.parse, positions[c.name]) for c in self.columns if c.name in positions]
         width = len(csvfile.header)
         rows = []
         records = csvfile.records
@@ -348,20 +351,25 @@ class Importer:
             if len(cells) > width and any(cell.strip() for cell in cells[width:]):
                 self.error(row, "", f"This row has {len(cells)} cells but there are only {width} column headings.")
             values = row.values
-            for column, position in plan:
-                raw = cells[position].strip() if position < len(cells) else ""
-                if raw and is_formula(raw):
-                    self.error(
-                        row,
-                        column.name,
-                        f"This cell starts with “{raw[0]!s}” and a spreadsheet would run it as a formula. "
-                        "If it really is text, put an apostrophe (') in front of it.",
-                    )
-                    continue
+            count = len(cells)
+            for name, parse_cell, position in plan:
+                raw = cells[position].strip() if position < count else ""
+                if raw:
+                    first = raw[0]
+                    if first in RISKY_FIRST_CHARACTERS and is_formula(raw):
+                        self.error(
+                            row,
+                            name,
+                            f"This cell starts with “{first}” and a spreadsheet would run it as a formula. "
+                            "If it really is text, put an apostrophe (') in front of it.",
+                        )
+                        continue
+                    if first == "'":
+                        raw = cell_text(raw)
                 try:
-                    values[column.name] = column.parse(cell_text(raw) if raw else "")
+                    values[name] = parse_cell(raw)
                 except CellError as problem:
-                    self.error(row, column.name, str(problem))
+                    self.error(row, name, str(problem))
             rows.append(row)
         return rows
 
@@ -650,10 +658,15 @@ class Importer:
             self.prepare_record(row, record)
             changed_records.append(record)
         fastdb.update(self.model, written, [(r["id"], *[r[a] for a in written]) for r in changed_records])
+        clock = _Clock(self.report.timings)
+        clock("write records")
         new_history = self.write_history(self.model, new_records, "+")
         changed_history = self.write_history(self.model, changed_records, "~")
+        clock("write history")
         self.write_m2m(new_rows, new_history, changed_rows, changed_history)
+        clock("write links")
         self.write_names(new_rows + changed_rows)
+        clock("write names")
         self.after_write(new_rows, changed_rows)
 
     def defaults(self) -> dict[str, Any]:

@@ -5,6 +5,7 @@ docs/csv.md describes the same columns for coordinators; keep the two together.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
@@ -278,6 +279,7 @@ class OrganisationImporter(Importer):
 
     def write(self, rows):
         super().write(rows)
+        started = time.perf_counter()
         created, deleted = [], []
         for row in rows:
             if row.action not in ("new", "changed") or "identifiers" not in row.values:
@@ -303,10 +305,13 @@ class OrganisationImporter(Importer):
         fastdb.insert(OrganisationIdentifier, attnames, ([r[a] for a in attnames] for r in created))
         self.write_history(OrganisationIdentifier, created, "+")
         self.write_history(OrganisationIdentifier, deleted, "-")
+        self.report.timings["write identifiers"] = time.perf_counter() - started
+        started = time.perf_counter()
         if connection.vendor == "postgresql":
             ids = [row.pk for row in rows if row.action in ("new", "changed")]
             for start in range(0, len(ids), 20_000):
                 update_search_vectors(ids[start : start + 20_000])
+        self.report.timings["write search index"] = time.perf_counter() - started
 
     extra_attnames = ("search_names",)
 
