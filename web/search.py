@@ -246,14 +246,20 @@ UNION ALL
 SELECT 'classification', classification, '', COUNT(*) FROM matched WHERE classification <> '' GROUP BY classification
 UNION ALL
 SELECT * FROM (
-    SELECT 'consortium', c.slug, c.name, COUNT(DISTINCT m.organisation_id) AS n
-    FROM {memberships} m
-    JOIN chosen ON chosen.id = m.organisation_id
-    JOIN {consortia} c ON c.id = m.consortium_id
-    WHERE (m.start_date IS NULL OR m.start_date <= %s) AND (m.end_date IS NULL OR m.end_date >= %s)
-        AND (c.is_public OR %s)
-    GROUP BY c.slug, c.name
-    ORDER BY n DESC, c.name
+    SELECT 'consortium', c.slug, c.name, counted.n
+    FROM (
+        -- distinct (consortium, organisation) pairs, hashed: one organisation may hold two roles
+        SELECT pairs.consortium_id, COUNT(*) AS n
+        FROM (
+            SELECT DISTINCT m.consortium_id, m.organisation_id
+            FROM {memberships} m JOIN chosen ON chosen.id = m.organisation_id
+            WHERE (m.start_date IS NULL OR m.start_date <= %s) AND (m.end_date IS NULL OR m.end_date >= %s)
+        ) AS pairs
+        GROUP BY pairs.consortium_id
+    ) AS counted
+    JOIN {consortia} c ON c.id = counted.consortium_id
+    WHERE c.is_public OR %s
+    ORDER BY counted.n DESC, c.name
     LIMIT {limit}
 ) AS top_consortia
 """
