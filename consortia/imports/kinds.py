@@ -230,7 +230,9 @@ class OrganisationImporter(Importer):
         if not new_rows or self.allow_duplicate_names:
             return
         # Likely duplicates: a new organisation whose normalised name matches a recorded name or another new row.
-        wanted = {normalise_name(row.values["name"]): row for row in new_rows}
+        for row in new_rows:
+            row.extra["normalised"] = normalise_name(row.values["name"])
+        wanted = {row.extra["normalised"]: row for row in new_rows}
         known: dict[str, str] = {}
         for _pk, name, slug in Organisation.objects.values_list("pk", "name", "slug").iterator(chunk_size=5000):
             norm = normalise_name(name)
@@ -244,7 +246,7 @@ class OrganisationImporter(Importer):
                 known.setdefault(norm, f"“{name}”, another name of {slug}")
         seen_in_file: dict[str, int] = {}
         for row in new_rows:
-            norm = normalise_name(row.values["name"])
+            norm = row.extra["normalised"]
             if norm in known:
                 self.error(
                     row,
@@ -335,7 +337,9 @@ class OrganisationImporter(Importer):
         parts = [record["name"], record["short_name"], *(name for _, name in sorted(names))]
         for scheme, value in sorted(identifiers):
             parts += [value, f"{scheme}-{value}"]
-        record["search_names"] = fold(" | ".join(part for part in parts if part))
+        text = " | ".join(part for part in parts if part)
+        # fold() is NFKD plus dropping combining marks, which changes nothing in ASCII text but case.
+        record["search_names"] = text.casefold() if text.isascii() else fold(text)
 
 
 class ContactImporter(Importer):
