@@ -434,10 +434,17 @@ class ConsortiumSerializer(ConsortiumListSerializer):
 
     @extend_schema_field(MembersByRoleSerializer)
     def get_current_members(self, instance):
-        memberships = getattr(instance, "current_memberships", [])
-        return {
-            role: MemberSerializer([m for m in memberships if m.role == role], many=True).data for role in Role.values
-        }
+        # Plain dicts (the shape MemberSerializer documents): a consortium can have hundreds of members.
+        grouped = {role: [] for role in Role.values}
+        for membership in getattr(instance, "current_memberships", []):
+            grouped[membership.role].append(
+                {
+                    "slug": membership.organisation.slug,
+                    "name": membership.organisation.name,
+                    "since": membership.start_date.isoformat() if membership.start_date else None,
+                }
+            )
+        return grouped
 
     def validate_other_names(self, items):
         keys = [(item["name"], item.get("kind", "former")) for item in items]

@@ -104,6 +104,9 @@ class DirectoryViewSet(viewsets.ModelViewSet):
             ) from error
 
 
+MEMBERSHIP_COLUMNS = ("id", "organisation", "consortium", "role", "start_date", "end_date")
+
+
 class SlugLookupMixin:
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
@@ -123,7 +126,12 @@ class OrganisationViewSet(SlugLookupMixin, DirectoryViewSet):
     csv_kind = "organisations"
 
     def memberships_prefetch(self):
-        memberships = Membership.objects.current().select_related("consortium").order_by("consortium__name", "role")
+        memberships = (
+            Membership.objects.current()
+            .select_related("consortium")
+            .only(*MEMBERSHIP_COLUMNS, "consortium__slug", "consortium__name", "consortium__is_public")
+            .order_by("consortium__name", "role")
+        )
         if is_anonymous(self.request):
             memberships = memberships.filter(consortium__is_public=True)
         return Prefetch("memberships", queryset=memberships, to_attr="current_memberships")
@@ -136,7 +144,9 @@ class OrganisationViewSet(SlugLookupMixin, DirectoryViewSet):
             .order_by("name", "pk")
         )
         queryset = queryset.prefetch_related("themes", "regions", self.memberships_prefetch())
-        if self.action != "list":
+        if self.action == "list":
+            queryset = queryset.defer("description")
+        else:
             contacts = Contact.objects.visible_to(self.request.user).order_by("name")
             queryset = queryset.prefetch_related(
                 "other_names", "identifiers", Prefetch("contacts", queryset=contacts, to_attr="visible_contacts")
@@ -161,8 +171,12 @@ class ConsortiumViewSet(SlugLookupMixin, DirectoryViewSet):
             Consortium.objects.visible_to(user).select_related("parent").prefetch_related("themes").order_by("name")
         )
         if self.action != "list":
+            # Only what the member list shows: a consortium can have hundreds of current members.
             memberships = (
-                Membership.objects.current().select_related("organisation").order_by("role", "organisation__name")
+                Membership.objects.current()
+                .select_related("organisation")
+                .only(*MEMBERSHIP_COLUMNS, "organisation__slug", "organisation__name", "organisation__is_public")
+                .order_by("role", "organisation__name")
             )
             if is_anonymous(self.request):
                 memberships = memberships.filter(organisation__is_public=True)
