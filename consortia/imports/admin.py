@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime
 import secrets
 import tempfile
+import time
 from pathlib import Path
 
 from django import forms
@@ -46,10 +47,24 @@ from .services import csv_import
 SESSION_KEY = "csv_imports"
 
 
+UPLOAD_LIFETIME = 24 * 60 * 60  # seconds an unconfirmed upload is kept
+
+
 def upload_folder() -> Path:
     folder = Path(getattr(settings, "CSV_IMPORT_UPLOAD_DIR", "") or Path(tempfile.gettempdir()) / "consortia-imports")
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
+
+
+def forget_old_uploads(folder: Path) -> None:
+    """Previews that were never confirmed: remove their files after a day."""
+    cutoff = time.time() - UPLOAD_LIFETIME
+    for stale in folder.glob("*.csv"):
+        try:
+            if stale.stat().st_mtime < cutoff:
+                stale.unlink()
+        except OSError:
+            pass
 
 
 class ImportForm(forms.Form):
@@ -188,7 +203,9 @@ class CsvImportExportMixin:
                 )
             else:
                 token = secrets.token_urlsafe(16)
-                stored_path = upload_folder() / f"{token}.csv"
+                folder = upload_folder()
+                forget_old_uploads(folder)
+                stored_path = folder / f"{token}.csv"
                 with stored_path.open("wb") as handle:
                     for chunk in upload.chunks():
                         handle.write(chunk)

@@ -32,6 +32,8 @@ from .cells import CellError, join_list
 from .reading import CsvFile, FileRefused, cell_text, is_formula, parse, read_bytes
 
 MAX_CHANGES_SHOWN = 500
+MATCH_BATCH = 10_000
+WRITE_BATCH = 10_000
 _MISSING = object()
 
 
@@ -249,6 +251,10 @@ class Importer:
         self.now = timezone.now()
         self.report = ImportReport(kind=self.kind, filename=filename)
         self.present: set[str] = set()
+        self.unnamed: list[int] = []
+        self.existing_by_key: dict[tuple, dict] = {}
+        self.current_m2m: dict[str, dict[int, list[tuple[int, int]]]] = {f: {} for f in self.m2m_columns.values()}
+        self.current_names: dict[int, dict[tuple[str, str], dict]] = defaultdict(dict)
         self.ids = fastdb.IdReserver()
 
     # -- reporting --------------------------------------------------------
@@ -284,10 +290,18 @@ class Importer:
         self.check_rows(rows)
         self.check_duplicates_in_file(rows)
         clock("references")
-        self.match_existing([row for row in rows if not row.errors])
+        # Match and compare a batch at a time, keeping the recorded values only of rows that will change:
+        # memory stays near the size of the parsed file, however many rows are unchanged.
+        valid = [row for row in rows if not row.errors]
+        for start in range(0, len(valid), MATCH_BATCH):
+            batch = valid[start : start + MATCH_BATCH]
+            self.match_existing(batch)
+            self.classify(batch)
+            self.forget_unchanged(batch)
+        del valid
         clock("match")
         self.check_against_database(rows)
-        self.classify(rows)
+        self.unclassify_invalid(rows)
         clock("compare")
         if self.report.errors or dry_run:
             return self.report
@@ -315,8 +329,7 @@ class Importer:
         unknown = []
         for index, (name, raw) in enumerate(zip(csvfile.header, csvfile.raw_header, strict=True)):
             if not name:
-                if any(len(cells) > index and cells[index].strip() for _, cells in csvfile.records[:1000]):
-                    unknown.append(f"column {index + 1} (no heading)")
+                self.unnamed.append(index)  # a cell under no heading is reported on its row
                 continue
             if name in positions:
                 raise FileRefused(f"The column “{raw}” appears twice in the heading row.")
@@ -343,13 +356,14 @@ class Importer:
         plan = [(c.name, c.parse, positions[c.name]) for c in self.columns if c.name in positions]
         width = len(csvfile.header)
         rows = []
-        records = csvfile.records
-        for index in range(len(records)):
-            number, cells = records[index]
-            records[index] = None  # let the raw cells go as soon as they are read
+        unnamed = self.unnamed
+        for number, cells in csvfile.records:
             row = Row(number)
             if len(cells) > width and any(cell.strip() for cell in cells[width:]):
                 self.error(row, "", f"This row has {len(cells)} cells but there are only {width} column headings.")
+            for index in unnamed:
+                if index < len(cells) and cells[index].strip():
+                    self.error(row, "", f"Column {index + 1} has no heading but this row has a value in it.")
             values = row.values
             count = len(cells)
             for name, parse_cell, position in plan:
@@ -483,7 +497,8 @@ class Importer:
             for record in self.existing_values(queryset, attnames):
                 self.normalise_existing(record)
                 found[tuple(record[a] for a in self.key)] = record
-        self.existing_by_key = found
+        if self.keep_existing_by_key:
+            self.existing_by_key.update(found)
         for row in rows:
             record = found.get(self.key_of(row))
             if record is not None:
@@ -504,24 +519,43 @@ class Importer:
 
     phone_fields: tuple[str, ...] = ()
 
+    # Memberships check overlaps against every recorded period of the organisations in the file.
+    keep_existing_by_key = False
+
     def load_related(self, rows: list[Row]) -> None:
-        """Current many-to-many links and other names of the matched records."""
-        self.current_m2m: dict[str, dict[int, list[tuple[int, int]]]] = {}
+        """Current many-to-many links and other names of the matched records (added to what earlier batches read)."""
         pks = sorted(row.pk for row in rows)
         for field_name in self.m2m_columns.values():
             through, source, target = self.through(field_name)
-            links = defaultdict(list)
+            links = self.current_m2m[field_name]
             for queryset in fastdb.where_in(through.objects.all(), source, pks):
                 for link_id, owner, other in queryset.values_list("id", source, target):
-                    links[owner].append((link_id, other))
-            self.current_m2m[field_name] = links
-        self.current_names: dict[int, dict[tuple[str, str], dict]] = defaultdict(dict)
+                    links.setdefault(owner, []).append((link_id, other))
         if self.name_columns:
             names_model = apps.get_model(self.names_model_label)
             attnames = [f.attname for f in names_model._meta.concrete_fields]
             for queryset in fastdb.where_in(names_model.objects.all(), self.names_fk, pks):
                 for record in queryset.values(*attnames):
                     self.current_names[record[self.names_fk]][(record["kind"], record["name"])] = record
+
+    def forget_unchanged(self, rows: list[Row]) -> None:
+        """Drop what was read about records that will not be written."""
+        for row in rows:
+            if row.action == "unchanged":
+                for links in self.current_m2m.values():
+                    links.pop(row.pk, None)
+                self.current_names.pop(row.pk, None)
+
+    def unclassify_invalid(self, rows: list[Row]) -> None:
+        """Rows found invalid after they were compared no longer count as new, changed or unchanged."""
+        dropped = set()
+        for row in rows:
+            if row.errors and row.action:
+                setattr(self.report, row.action, getattr(self.report, row.action) - 1)
+                row.action = ""
+                dropped.add(row.number)
+        if dropped:
+            self.report.changes = [change for change in self.report.changes if change.row not in dropped]
 
     def through(self, field_name: str):
         m2m = self.model._meta.get_field(field_name)
@@ -569,6 +603,7 @@ class Importer:
             else:
                 row.action = "unchanged"
                 report.unchanged += 1
+                row.existing = None  # nothing to write: let the record go
 
     def related_diff(self, row: Row) -> list[tuple[str, str, str]]:
         diff = []
@@ -635,34 +670,39 @@ class Importer:
     def write(self, rows: list[Row]) -> None:
         new_rows = [row for row in rows if row.action == "new"]
         changed_rows = [row for row in rows if row.action == "changed"]
+        clock = _Clock(self.report.timings)
         attnames = self.tracked_attnames()
         defaults = self.defaults()
         # New records: explicit ids, every tracked field.
         needing_ids = [row for row in new_rows if row.pk is None]
         for row, pk in zip(needing_ids, self.ids.reserve(self.model, len(needing_ids)), strict=True):
             row.pk = pk
-        new_records = []
-        for row in new_rows:
-            record = {**defaults, **self.new_values(row), "id": row.pk, "created_at": self.now, "updated_at": self.now}
-            self.prepare_record(row, record)
-            new_records.append(record)
         columns = [*attnames, *self.extra_attnames]
-        fastdb.insert(self.model, columns, ([r.get(a) for a in columns] for r in new_records))
+        # A batch at a time, so that only one batch of whole records is in memory.
+        new_history = []
+        for start in range(0, len(new_rows), WRITE_BATCH):
+            records = []
+            for row in new_rows[start : start + WRITE_BATCH]:
+                record = {**defaults, **self.new_values(row), "id": row.pk, "created_at": self.now}
+                record["updated_at"] = self.now
+                self.prepare_record(row, record)
+                records.append(record)
+            fastdb.insert(self.model, columns, ([r.get(a) for a in columns] for r in records))
+            new_history += self.write_history(self.model, records, "+")
         # Changed records: only the columns in the file (and updated_at) are written.
-        changed_records = []
         written = sorted(
             {a for row in changed_rows for a in self.new_values(row)} | {"updated_at", *self.extra_attnames}
         )
-        for row in changed_rows:
-            record = {**row.existing, **self.new_values(row), "updated_at": self.now}
-            self.prepare_record(row, record)
-            changed_records.append(record)
-        fastdb.update(self.model, written, [(r["id"], *[r[a] for a in written]) for r in changed_records])
-        clock = _Clock(self.report.timings)
-        clock("write records")
-        new_history = self.write_history(self.model, new_records, "+")
-        changed_history = self.write_history(self.model, changed_records, "~")
-        clock("write history")
+        changed_history = []
+        for start in range(0, len(changed_rows), WRITE_BATCH):
+            records = []
+            for row in changed_rows[start : start + WRITE_BATCH]:
+                record = {**row.existing, **self.new_values(row), "updated_at": self.now}
+                self.prepare_record(row, record)
+                records.append(record)
+            fastdb.update(self.model, written, [(r["id"], *[r[a] for a in written]) for r in records])
+            changed_history += self.write_history(self.model, records, "~")
+        clock("write records and history")
         self.write_m2m(new_rows, new_history, changed_rows, changed_history)
         clock("write links")
         self.write_names(new_rows + changed_rows)
@@ -687,40 +727,41 @@ class Importer:
             through, source, target = self.through(field_name)
             history_model = apps.get_model(self.model._meta.app_label, f"Historical{self.model.__name__}_{field_name}")
             current = self.current_m2m.get(field_name, {})
-            remove, add = [], []
-            final: dict[int, list[tuple[int, int]]] = {}
+            remove, plan, count = [], [], 0
             for row in new_rows + changed_rows:
                 links = current.get(row.pk, []) if row.action == "changed" else []
                 wanted = row.refs.get(field_name)
                 if wanted is None or {other for _, other in links} == wanted:
-                    final[row.pk] = links
+                    plan.append((row.pk, links, ()))
                     continue
                 keep = [(link_id, other) for link_id, other in links if other in wanted]
                 remove += [link_id for link_id, other in links if other not in wanted]
-                kept = {other for _, other in keep}
-                missing = sorted(wanted - kept)
-                final[row.pk] = keep + [(None, other) for other in missing]
-                add += [(row.pk, other) for other in missing]
+                missing = sorted(wanted - {other for _, other in keep})
+                plan.append((row.pk, keep, missing))
+                count += len(missing)
             fastdb.delete(through, remove)
-            new_ids = iter(self.ids.reserve(through, len(add)))
-            assigned = {}
-            rows_to_insert = []
-            for owner, other in add:
-                link_id = next(new_ids)
-                assigned[(owner, other)] = link_id
-                rows_to_insert.append((link_id, owner, other))
-            fastdb.insert(through, ["id", source, target], rows_to_insert)
+            new_ids = iter(self.ids.reserve(through, count))
+            final: dict[int, list[tuple[int, int]]] = {}
+            added = []
+            for pk, keep, missing in plan:
+                fresh = [(next(new_ids), other) for other in missing]
+                final[pk] = keep + fresh if fresh else keep
+                added += [(link_id, pk, other) for link_id, other in fresh]
+            del plan
+            fastdb.insert(through, ["id", source, target], added)
+            del added
             # The history of a many-to-many field is a snapshot of every link at each history row.
-            snapshot = []
-            for row_list, history_ids in ((new_rows, new_history), (changed_rows, changed_history)):
-                for row, history_id in zip(row_list, history_ids, strict=True):
-                    for link_id, other in final[row.pk]:
-                        snapshot.append((link_id or assigned[(row.pk, other)], row.pk, other, history_id))
-            history_ids = self.ids.reserve(history_model, len(snapshot))
+            pairs = [*zip(new_rows, new_history, strict=True), *zip(changed_rows, changed_history, strict=True)]
+            size = sum(len(final[row.pk]) for row, _ in pairs)
+            history_ids = iter(self.ids.reserve(history_model, size))
             fastdb.insert(
                 history_model,
                 [history_model._meta.pk.attname, "id", source, target, "history_id"],
-                ((hid, *link) for hid, link in zip(history_ids, snapshot, strict=True)),
+                (
+                    (next(history_ids), link_id, row.pk, other, history_id)
+                    for row, history_id in pairs
+                    for link_id, other in final[row.pk]
+                ),
             )
 
     def write_names(self, rows: list[Row]) -> None:

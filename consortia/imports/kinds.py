@@ -205,16 +205,25 @@ class OrganisationImporter(Importer):
                 row.pk = pk
                 if row.values.get("slug") is None:
                     row.values["slug"] = row.existing["slug"]
-        self.by_identifier = by_identifier
+        self.by_identifier.update(by_identifier)
         matched = [row for row in rows if row.existing is not None]
         self.load_related(matched)
-        self.current_identifiers: dict[int, dict[tuple[str, str], dict]] = defaultdict(dict)
-        attnames = [f.attname for f in OrganisationIdentifier._meta.concrete_fields]
-        for queryset in fastdb.where_in(
-            OrganisationIdentifier.objects.all(), "organisation_id", [r.pk for r in matched]
-        ):
-            for record in queryset.values(*attnames):
-                self.current_identifiers[record["organisation_id"]][(record["scheme"], record["value"])] = record
+        identifiers = OrganisationIdentifier.objects.all()
+        for queryset in fastdb.where_in(identifiers, "organisation_id", [r.pk for r in matched]):
+            for pk, organisation_id, scheme, value in queryset.values_list("id", "organisation_id", "scheme", "value"):
+                self.current_identifiers[organisation_id][(scheme, value)] = pk
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.by_identifier: dict[tuple[str, str], int] = {}
+        # (scheme, value) → id; whole records are read only for the few identifiers a file removes.
+        self.current_identifiers: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
+
+    def forget_unchanged(self, rows):
+        super().forget_unchanged(rows)
+        for row in rows:
+            if row.action == "unchanged":
+                self.current_identifiers.pop(row.pk, None)
 
     def check_against_database(self, rows):
         for row in rows:
@@ -226,7 +235,7 @@ class OrganisationImporter(Importer):
                     self.error(
                         row, "identifiers", f"{identifier[0]}-{identifier[1]} already belongs to another organisation."
                     )
-        new_rows = [row for row in rows if not row.errors and row.existing is None]
+        new_rows = [row for row in rows if not row.errors and row.pk is None]
         if not new_rows or self.allow_duplicate_names:
             return
         # Likely duplicates: a new organisation whose normalised name matches a recorded name or another new row.
@@ -288,7 +297,7 @@ class OrganisationImporter(Importer):
                 continue
             current = self.current_identifiers.get(row.pk, {}) if row.action == "changed" else {}
             wanted = set(row.values["identifiers"])
-            deleted += [record for key, record in current.items() if key not in wanted]
+            deleted += [pk for key, pk in current.items() if key not in wanted]
             created += [
                 {
                     "organisation_id": row.pk,
@@ -303,7 +312,10 @@ class OrganisationImporter(Importer):
         for record, pk in zip(created, self.ids.reserve(OrganisationIdentifier, len(created)), strict=True):
             record["id"] = pk
         attnames = [f.attname for f in OrganisationIdentifier._meta.concrete_fields]
-        fastdb.delete(OrganisationIdentifier, [r["id"] for r in deleted])
+        deleted_ids, deleted = deleted, []
+        for queryset in fastdb.where_in(OrganisationIdentifier.objects.all(), "id", deleted_ids):
+            deleted += queryset.values(*attnames)
+        fastdb.delete(OrganisationIdentifier, deleted_ids)
         fastdb.insert(OrganisationIdentifier, attnames, ([r[a] for a in attnames] for r in created))
         self.write_history(OrganisationIdentifier, created, "+")
         self.write_history(OrganisationIdentifier, deleted, "-")
@@ -438,6 +450,7 @@ class ConsortiumImporter(Importer):
 class MembershipImporter(Importer):
     kind = "memberships"
     model = Membership
+    keep_existing_by_key = True
     columns = [
         Column("organisation", cells.reference, required=True, help="Slug or identifier of the organisation."),
         Column("consortium", cells.reference, required=True, help="Slug of the consortium."),

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -28,7 +29,7 @@ class FileRefused(Exception):
 class CsvFile:
     header: list[str]  # normalised column names, in file order
     raw_header: list[str]  # as written in the file
-    records: list[tuple[int, list[str]]]  # (spreadsheet row number, cells), blank rows dropped
+    records: Iterator[tuple[int, list[str]]]  # (spreadsheet row number, cells), blank rows dropped
     encoding: str
 
 
@@ -115,48 +116,70 @@ def is_formula(text: str) -> bool:
     return not (text[0] in "+-" and re.fullmatch(r"[+\-][\d\s().]*", text))
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The text line by line, ends kept, without copying it into a buffer first (csv joins quoted line breaks)."""
+    start = 0
+    length = len(text)
+    while start < length:
+        end = text.find("\n", start)
+        if end == -1:
+            yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1
+
+
 def parse(data: bytes) -> CsvFile:
-    """Decode and split into rows; refuse empty files and files over the row limit."""
+    """Decode, find the heading row, and read the rest lazily; refuse empty files and files over the row limit.
+
+    Rows are produced one at a time (records is an iterator), so a large file is
+    never held twice: once as text, once as cells.
+    """
     if not data.strip():
         raise FileRefused("The file is empty.")
     text, encoding = decode(data)
-    if not text.strip():
-        raise FileRefused("The file is empty.")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
-    limit = max_rows()
-    header: list[str] | None = None
-    records: list[tuple[int, list[str]]] = []
-    row_number = 0
+    del data
+    reader = csv.reader(_lines(text), strict=False)
+    header = None
     try:
         for cells in reader:
-            row_number += 1
-            if header is None:
-                if not any(cell.strip() for cell in cells):
-                    continue  # blank lines before the header
+            if any(cell.strip() for cell in cells):
                 header = cells
-                header_row = row_number
-                continue
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(records) >= limit:
-                raise FileRefused(
-                    f"The file has more than {limit:,} rows, the most we accept in one import. "
-                    "Split it into smaller files and import them one after another."
-                )
-            records.append((row_number, cells))
+                break
     except csv.Error as error:
-        raise FileRefused(f"Row {row_number + 1} could not be read as CSV: {error}.")
+        raise FileRefused(f"Row {reader.line_num} could not be read as CSV: {error}.")
     if header is None:
         raise FileRefused("The file is empty.")
-    del header_row
-    if not records:
+    records = _records(reader, len(header))
+    first = next(records, None)
+    if first is None:
         raise FileRefused("The file has column headings but no rows to import.")
     return CsvFile(
         header=[normalise_header(name) for name in header],
         raw_header=[name.strip() for name in header],
-        records=records,
+        records=itertools.chain([first], records),
         encoding=encoding,
     )
+
+
+def _records(reader, header_rows: int) -> Iterator[tuple[int, list[str]]]:
+    limit = max_rows()
+    row_number = 1  # the heading row, as a spreadsheet numbers it
+    count = 0
+    try:
+        for cells in reader:
+            row_number += 1
+            if not any(cell.strip() for cell in cells):
+                continue
+            count += 1
+            if count > limit:
+                raise FileRefused(
+                    f"The file has more than {limit:,} rows, the most we accept in one import. "
+                    "Split it into smaller files and import them one after another."
+                )
+            yield row_number, cells
+    except csv.Error as error:
+        raise FileRefused(f"Row {row_number + 1} could not be read as CSV: {error}.")
 
 
 def cell_text(raw: str) -> str:
