@@ -30,6 +30,7 @@ EXAMPLES = settings(
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
+    database=None,  # no .hypothesis folder in the working tree
 )
 
 
