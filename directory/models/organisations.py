@@ -83,7 +83,10 @@ class Organisation(BaseModel):
     founded_on = models.DateField(null=True, blank=True, help_text="Date founded, if known.")
     dissolved_on = models.DateField(null=True, blank=True, help_text="Date closed or dissolved, if it has.")
     regions = models.ManyToManyField(
-        Region, blank=True, related_name="organisations", verbose_name="areas served",
+        Region,
+        blank=True,
+        related_name="organisations",
+        verbose_name="areas served",
         help_text="Regions and nations the organisation works in.",
     )
     themes = models.ManyToManyField(
@@ -96,7 +99,8 @@ class Organisation(BaseModel):
         default=True, help_text="Untick to hide this organisation from visitors who are not logged in."
     )
     search_names = models.TextField(
-        blank=True, editable=False,
+        blank=True,
+        editable=False,
         help_text="Every name, acronym and identifier, folded to lower case; kept up to date automatically.",
     )
     search_vector = SearchVectorField(
@@ -187,7 +191,8 @@ class OrganisationName(DatedModel):
 
 class ContactQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(is_public=True)
+        """Contacts a visitor may see: marked public, at an organisation that is listed publicly."""
+        return self.filter(is_public=True, organisation__is_public=True)
 
     def visible_to(self, user):
         """Contacts are personal data: anonymous visitors see only public ones."""
@@ -209,9 +214,7 @@ class Contact(BaseModel):
     name = models.CharField(max_length=255, help_text="The person's full name.")
     job_title = models.CharField(max_length=255, blank=True, help_text="Their role, e.g. “Chief Executive”.")
     email = models.EmailField(blank=True, help_text="Work email address.")
-    phone = PhoneNumberField(
-        blank=True, help_text="Work telephone number. UK numbers may be typed as 020 7766 7496."
-    )
+    phone = PhoneNumberField(blank=True, help_text="Work telephone number. UK numbers may be typed as 020 7766 7496.")
     is_public = models.BooleanField(
         default=False,
         help_text="Tick only if this person has agreed to be shown to visitors who are not logged in.",
@@ -236,8 +239,10 @@ class Contact(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}, {self.job_title} ({self.organisation.name})" if self.job_title else (
-            f"{self.name} ({self.organisation.name})"
+        return (
+            f"{self.name}, {self.job_title} ({self.organisation.name})"
+            if self.job_title
+            else (f"{self.name} ({self.organisation.name})")
         )
 
     def natural_key(self):

@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from consortia.models import Consortium, Membership
 from directory.models import Organisation, OrganisationName, OrganisationRelationship
-from tests.factories import MembershipFactory, OrganisationFactory, OrganisationNameFactory, RelationshipFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    OrganisationNameFactory,
+    RelationshipFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +113,16 @@ def test_removing_a_former_name_stops_it_finding_the_record():
     assert Organisation.objects.search("forgotten").exists()
     other.delete()
     assert not Organisation.objects.search("forgotten").exists()
+
+
+def test_public_contact_of_a_hidden_organisation_is_not_shown_to_visitors():
+    from django.contrib.auth.models import AnonymousUser
+
+    from directory.models import Contact
+    from tests.factories import ContactFactory
+
+    hidden = ContactFactory(is_public=True, organisation=OrganisationFactory(is_public=False))
+    shown = ContactFactory(is_public=True)
+    private = ContactFactory(is_public=False)
+    assert list(Contact.objects.visible_to(AnonymousUser())) == [shown]
+    assert set(Contact.objects.visible_to(UserFactory())) == {hidden, shown, private}
