@@ -15,6 +15,15 @@ from .models import Consortium, ConsortiumName, JointOutput, Membership, OutputC
 from .models.memberships import OVERLAP_MESSAGE
 
 
+def current_membership_count(counted: str) -> Count:
+    """Count distinct `counted` over today's memberships (for list columns)."""
+    today = timezone.localdate()
+    current = (Q(memberships__start_date__isnull=True) | Q(memberships__start_date__lte=today)) & (
+        Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today)
+    )
+    return Count(counted, filter=current, distinct=True)
+
+
 class MembershipFormSet(BaseInlineFormSet):
     """Refuse two overlapping rows for the same organisation and role within one form.
 
@@ -88,14 +97,10 @@ class OrganisationWithMembershipsAdmin(OrganisationAdmin):
     inlines = [*OrganisationAdmin.inlines, OrganisationMembershipInline]
 
     def get_queryset(self, request):
-        today = timezone.localdate()
-        current = (Q(memberships__start_date__isnull=True) | Q(memberships__start_date__lte=today)) & (
-            Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today)
-        )
         return (
             super()
             .get_queryset(request)
-            .annotate(current_consortia_total=Count("memberships__consortium", filter=current, distinct=True))
+            .annotate(current_consortia_total=current_membership_count("memberships__consortium"))
         )
 
     @admin.display(description="current consortia", ordering="current_consortia_total")
@@ -124,14 +129,10 @@ class ConsortiumAdmin(SimpleHistoryAdmin):
     inlines = [ConsortiumNameInline, ConsortiumMembershipInline]
 
     def get_queryset(self, request):
-        today = timezone.localdate()
-        current = (Q(memberships__start_date__isnull=True) | Q(memberships__start_date__lte=today)) & (
-            Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today)
-        )
         return (
             super()
             .get_queryset(request)
-            .annotate(current_member_total=Count("memberships__organisation", filter=current, distinct=True))
+            .annotate(current_member_total=current_membership_count("memberships__organisation"))
         )
 
     @admin.display(description="current members", ordering="current_member_total")

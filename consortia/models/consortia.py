@@ -7,7 +7,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from directory.models import DatedModel, DatedQuerySet, NameKind, Theme
-from directory.models.base import dates_check
+from directory.models.base import VisibilityQuerySet, dates_check
 from directory.names import fold
 
 
@@ -19,15 +19,7 @@ class ConsortiumKind(models.TextChoices):
     PROGRAMME = "programme", "Programme"
 
 
-class ConsortiumQuerySet(DatedQuerySet):
-    def public(self):
-        return self.filter(is_public=True)
-
-    def visible_to(self, user):
-        if user is not None and user.is_authenticated:
-            return self
-        return self.public()
-
+class ConsortiumQuerySet(VisibilityQuerySet, DatedQuerySet):
     def named(self, name: str):
         """Consortia known by this exact name (any case), former names included."""
         name = (name or "").strip()
@@ -39,9 +31,7 @@ class ConsortiumQuerySet(DatedQuerySet):
         """Consortia whose current or former names contain every word of the query."""
         condition = Q()
         for word in fold(query).split():
-            condition &= (
-                Q(name__icontains=word) | Q(short_name__icontains=word) | Q(other_names__name__icontains=word)
-            )
+            condition &= Q(name__icontains=word) | Q(short_name__icontains=word) | Q(other_names__name__icontains=word)
         return self.filter(condition).distinct()
 
 
@@ -52,17 +42,21 @@ class ConsortiumManager(models.Manager.from_queryset(ConsortiumQuerySet)):
 
 class Consortium(DatedModel):
     name = models.CharField(max_length=255, help_text="The consortium's full current name.")
-    slug = models.SlugField(
-        max_length=255, unique=True, help_text="Short name used in web addresses and CSV files."
-    )
+    slug = models.SlugField(max_length=255, unique=True, help_text="Short name used in web addresses and CSV files.")
     short_name = models.CharField(max_length=50, blank=True, help_text="Acronym or short name, if any.")
     kind = models.CharField(
-        max_length=20, choices=ConsortiumKind.choices, default=ConsortiumKind.CONSORTIUM,
+        max_length=20,
+        choices=ConsortiumKind.choices,
+        default=ConsortiumKind.CONSORTIUM,
         help_text="Alliance, consortium, partnership, network or programme.",
     )
     # PROTECT: deleting an alliance must not silently orphan or delete the consortia inside it.
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         help_text="The larger alliance or programme this sits inside, if any.",
     )
     description = models.TextField(blank=True, help_text="What the consortium is for.")

@@ -6,6 +6,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from directory.models import BaseModel, Contact, Organisation, Theme
+from directory.models.base import VisibilityQuerySet
 from directory.names import fold
 
 from .consortia import Consortium
@@ -28,15 +29,7 @@ class ContributorRole(models.TextChoices):
     ENDORSER = "endorser", "Endorser"
 
 
-class JointOutputQuerySet(models.QuerySet):
-    def public(self):
-        return self.filter(is_public=True)
-
-    def visible_to(self, user):
-        if user is not None and user.is_authenticated:
-            return self
-        return self.public()
-
+class JointOutputQuerySet(VisibilityQuerySet):
     def published_between(self, start=None, end=None):
         queryset = self
         if start:
@@ -72,13 +65,21 @@ class JointOutput(BaseModel):
     recommendations = models.TextField(blank=True, help_text="Recommendations, one per line.")
     # SET_NULL: an output outlives the consortium record it was filed under.
     consortium = models.ForeignKey(
-        Consortium, null=True, blank=True, on_delete=models.SET_NULL, related_name="outputs",
+        Consortium,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outputs",
         help_text="The consortium it was produced in, if any.",
     )
     themes = models.ManyToManyField(Theme, blank=True, related_name="outputs", help_text="Subjects it covers.")
     # SET_NULL: removing a contact's personal data must not delete the publication.
     press_contact = models.ForeignKey(
-        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="press_outputs",
+        Contact,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="press_outputs",
         help_text="Who answers press enquiries about it.",
     )
     is_public = models.BooleanField(
@@ -126,7 +127,9 @@ class OutputContributor(BaseModel):
         Organisation, on_delete=models.PROTECT, related_name="contributions", help_text="Who contributed."
     )
     role = models.CharField(
-        max_length=20, choices=ContributorRole.choices, default=ContributorRole.CO_AUTHOR,
+        max_length=20,
+        choices=ContributorRole.choices,
+        default=ContributorRole.CO_AUTHOR,
         help_text="Lead, co-author, partner or endorser.",
     )
     order = models.PositiveSmallIntegerField(default=0, help_text="Position in the list of contributors.")

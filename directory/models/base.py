@@ -20,6 +20,18 @@ class BaseModel(models.Model):
         abstract = True
 
 
+class VisibilityQuerySet(models.QuerySet):
+    """Who may see a record: anonymous visitors see public ones; anyone logged in sees all."""
+
+    def public(self):
+        return self.filter(is_public=True)
+
+    def visible_to(self, user):
+        if user is not None and user.is_authenticated:
+            return self
+        return self.public()
+
+
 class DatedQuerySet(models.QuerySet):
     """Reads for anything that starts and ends.
 
@@ -50,9 +62,7 @@ def dates_check(prefix: str) -> models.CheckConstraint:
 
 
 class DatedModel(BaseModel):
-    start_date = models.DateField(
-        null=True, blank=True, help_text="First day this was true. Leave blank if not known."
-    )
+    start_date = models.DateField(null=True, blank=True, help_text="First day this was true. Leave blank if not known.")
     end_date = models.DateField(
         null=True, blank=True, help_text="Last day this was true. Leave blank while it is still true."
     )

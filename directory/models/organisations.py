@@ -8,7 +8,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from ..names import fold
-from .base import BaseModel, DatedModel, DatedQuerySet, dates_check
+from .base import BaseModel, DatedModel, DatedQuerySet, VisibilityQuerySet, dates_check
 from .reference import Region, Theme
 
 
@@ -32,16 +32,7 @@ class NameKind(models.TextChoices):
     WELSH = "welsh", "Welsh name"
 
 
-class OrganisationQuerySet(models.QuerySet):
-    def public(self):
-        return self.filter(is_public=True)
-
-    def visible_to(self, user):
-        """Anonymous visitors see public records; anyone logged in sees all."""
-        if user is not None and user.is_authenticated:
-            return self
-        return self.public()
-
+class OrganisationQuerySet(VisibilityQuerySet):
     def named(self, name: str):
         """Organisations known by this exact name (any case), former names included."""
         name = (name or "").strip()
@@ -189,16 +180,11 @@ class OrganisationName(DatedModel):
     natural_key.dependencies = ["directory.organisation"]
 
 
-class ContactQuerySet(models.QuerySet):
+class ContactQuerySet(VisibilityQuerySet):
     def public(self):
-        """Contacts a visitor may see: marked public, at an organisation that is listed publicly."""
+        """Contacts are personal data: a visitor sees one only if it is marked public,
+        at an organisation that is listed publicly."""
         return self.filter(is_public=True, organisation__is_public=True)
-
-    def visible_to(self, user):
-        """Contacts are personal data: anonymous visitors see only public ones."""
-        if user is not None and user.is_authenticated:
-            return self
-        return self.public()
 
 
 class ContactManager(models.Manager.from_queryset(ContactQuerySet)):
