@@ -59,7 +59,9 @@ class Membership(DatedModel):
         Consortium, on_delete=models.CASCADE, related_name="memberships", help_text="The consortium joined."
     )
     role = models.CharField(
-        max_length=20, choices=Role.choices, default=Role.MEMBER,
+        max_length=20,
+        choices=Role.choices,
+        default=Role.MEMBER,
         help_text="Lead, partner, member, observer or secretariat.",
     )
     note = models.CharField(max_length=255, blank=True, help_text="Anything worth knowing about this membership.")
