@@ -87,7 +87,8 @@ def main():
     from django.test.utils import CaptureQueriesContext
 
     from directory.models import Organisation
-    from directory.search import PreparedQuery, filter_organisations, rank_organisations, search_organisations
+    from directory.search import PreparedQuery, search_organisations
+    from web.search import DocumentMatch, DocumentResults
 
     if connection.vendor != "postgresql":
         sys.exit("Run this on PostgreSQL: set DATABASE_URL to a scratch database.")
@@ -112,10 +113,12 @@ def main():
     visible = Organisation.objects.all()  # what a logged-in member searches
 
     def search(query):
+        """What the results page asks of the search: corrections, the count and the first 20, ranked."""
         prepared = PreparedQuery(query)  # one query: corrections for misspelt words
-        matches = filter_organisations(visible, prepared)
-        matches.count()
-        return list(rank_organisations(matches, prepared)[:20])
+        match = DocumentMatch(prepared, True, [])  # as a member: no visibility condition
+        results = DocumentResults(match, "", visible, ())
+        results.total = match.count()
+        return list(results[0:20])
 
     def baseline(query):
         matches = visible.filter(Q(name__icontains=query))

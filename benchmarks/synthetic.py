@@ -349,8 +349,9 @@ def populate(
         OrganisationRelationship,
         Region,
         RelationshipType,
+        Theme,
     )
-    from directory.search import update_search_vectors
+    from directory.search import search_vector_value, update_search_words
 
     if relationships is None:
         relationships = organisations // 20
@@ -387,6 +388,13 @@ def populate(
                 )
                 for row in chunk
             ]
+            if connection.vendor == "postgresql":
+                # Search and web engineer: the vector is computed in the INSERT. Updating every row
+                # afterwards left directory_organisation at 153 MB instead of 60 MB.
+                names = dict(Theme.objects.values_list("slug", "name"))
+                for obj, row in zip(objs, chunk, strict=True):
+                    themes_text = [names[slug] for slug in row["themes"]]
+                    obj.search_vector = search_vector_value(obj.search_names, obj.description, themes_text)
             Organisation.objects.bulk_create(objs, batch_size=batch)
             if objs[0].pk is None:  # a database that cannot return ids from a bulk insert
                 ids = dict(Organisation.objects.filter(slug__in=[o.slug for o in objs]).values_list("slug", "id"))
@@ -540,7 +548,12 @@ def populate(
         if connection.vendor == "postgresql":
             ids = list(org_ids.values())
             for start in range(0, len(ids), 20_000):
-                update_search_vectors(ids[start : start + 20_000])
+                update_search_words(ids[start : start + 20_000])
+    if connection.vendor == "postgresql":
+        # Search and web engineer: fresh statistics and visibility map for the planner
+        # (VACUUM cannot run inside a caller's transaction; ANALYZE can).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
 
 
 # ---------------------------------------------------------------------------

@@ -15,6 +15,11 @@ on single saves and by bulk imports once per batch.
   the search_vector GIN index; rows are ordered by `ts_rank`, then by name.
   Whole-name trigram matching was tried first and dropped: at 100,000 rows of
   similar names every typo query rechecked most of the table (1.4 s).
+  The web directory's results page and facet counts run the same match on
+  `directory_search_document` instead (migration 0005: a narrow, trigger-kept
+  copy of each organisation's vector, name, visibility and kind), so that a
+  subject matching 12,000 organisations is counted and ranked without reading
+  the wide organisation rows; see web/search.py.
 * On SQLite (the fallback): every word of the query, folded to lower case
   without accents, must appear somewhere in the row's names, acronyms, former
   names or identifiers (`search_names`); a word of letters found in no name is
@@ -57,41 +62,73 @@ def refresh_search_index(organisation_ids: Iterable[int]) -> None:
         update_search_vectors(ids)
 
 
+VECTOR_SQL = """
+    setweight(to_tsvector('english', coalesce({names}, '')), 'A')
+    || setweight(to_tsvector('english', coalesce({description}, '')), 'B')
+    || setweight(to_tsvector('english', coalesce({themes}, '')), 'C')
+"""
+THEME_NAMES_SQL = """(
+    SELECT string_agg(t.name, ' ' ORDER BY t.name)
+    FROM directory_organisation_themes ot
+    JOIN directory_theme t ON t.id = ot.theme_id
+    WHERE ot.organisation_id = {alias}.id)"""
+
+
 def update_search_vectors(ids: list[int]) -> None:
     """PostgreSQL only: rebuild the weighted full-text vector for these organisations.
 
     Names (all of them, via search_names) weigh most (A), then the
-    description (B), then theme names (C).
+    description (B), then theme names (C). Rows whose vector is already right
+    are not rewritten (a rewrite leaves a dead row behind). Triggers copy the
+    vector to directory_search_document (migration 0005).
     """
+    vector = VECTOR_SQL.format(names="o2.search_names", description="o2.description", themes=THEME_NAMES_SQL)
+    vector = vector.format(alias="o2")
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            UPDATE directory_organisation o SET search_vector =
-                setweight(to_tsvector('english', coalesce(o.search_names, '')), 'A')
-                || setweight(to_tsvector('english', coalesce(o.description, '')), 'B')
-                || setweight(to_tsvector('english', coalesce((
-                    SELECT string_agg(t.name, ' ')
-                    FROM directory_organisation_themes ot
-                    JOIN directory_theme t ON t.id = ot.theme_id
-                    WHERE ot.organisation_id = o.id), '')), 'C')
-            WHERE o.id = ANY(%s)
+            f"""
+            UPDATE directory_organisation o SET search_vector = v.vector
+            FROM (SELECT o2.id, {vector} AS vector FROM directory_organisation o2 WHERE o2.id = ANY(%s)) AS v
+            WHERE o.id = v.id AND o.search_vector IS DISTINCT FROM v.vector
             """,
             [ids],
         )
+    update_search_words(ids)
+
+
+def update_search_words(ids: list[int]) -> None:
+    """PostgreSQL only: add the words of these organisations to the list typos are corrected against."""
+    themes = THEME_NAMES_SQL.format(alias="o")
+    with connection.cursor() as cursor:
         cursor.execute(
-            """
+            f"""
             INSERT INTO directory_search_word (word)
             SELECT DISTINCT w FROM directory_organisation o,
-                regexp_split_to_table(lower(o.search_names || ' ' || o.description || ' ' || coalesce((
-                    SELECT string_agg(t.name, ' ')
-                    FROM directory_organisation_themes ot
-                    JOIN directory_theme t ON t.id = ot.theme_id
-                    WHERE ot.organisation_id = o.id), '')), '[^[:alnum:]]+') AS w
+                regexp_split_to_table(lower(o.search_names || ' ' || o.description || ' '
+                    || coalesce({themes}, '')), '[^[:alnum:]]+') AS w
             WHERE o.id = ANY(%s) AND length(w) BETWEEN 3 AND 40
             ON CONFLICT DO NOTHING
             """,
             [ids],
         )
+
+
+def search_vector_value(search_names: str, description: str, theme_names: Iterable[str]):
+    """PostgreSQL: the vector update_search_vectors would compute, as an expression for an INSERT.
+
+    Bulk loads (benchmarks/synthetic.py) pass it as ``search_vector`` to
+    ``bulk_create`` so that no row has to be rewritten afterwards (theme names
+    are sorted in both, so a later refresh finds nothing to change); they must
+    still call ``update_search_words`` for the rows they insert.
+    """
+    from django.contrib.postgres.search import SearchVectorField
+    from django.db.models.expressions import RawSQL
+
+    return RawSQL(
+        VECTOR_SQL.format(names="%s", description="%s", themes="%s"),
+        [search_names, description, " ".join(sorted(theme_names))],
+        output_field=SearchVectorField(),
+    )
 
 
 def normalise_query(query: str) -> str:
@@ -186,6 +223,15 @@ class PreparedQuery:
                 term |= SearchQuery(near, search_type="plain", config="english")
             terms.append(term)
         return functools.reduce(operator.or_ if any_word else operator.and_, terms)
+
+    def tsquery_sql(self) -> tuple[str, list[str]]:
+        """The same query as tsquery(), as SQL and parameters, for statements written by hand."""
+        terms, params = [], []
+        for word in self.words:
+            alternatives = [word, *self.corrections.get(word, [])]
+            terms.append("(" + " || ".join(["plainto_tsquery('english', %s)"] * len(alternatives)) + ")")
+            params += alternatives
+        return "(" + " && ".join(terms) + ")", params
 
 
 def prepare(query) -> PreparedQuery:

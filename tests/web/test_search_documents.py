@@ -1,0 +1,62 @@
+"""The results page reads a narrow copy of each organisation on PostgreSQL; it must never go stale."""
+
+import pytest
+from django.db import connection
+
+from directory.models import Organisation
+from tests.factories import OrganisationFactory, ThemeFactory
+
+from .conftest import on_postgres, result_names
+
+pytestmark = pytest.mark.django_db
+
+
+@on_postgres
+def test_organisation_hidden_by_a_bulk_update_leaves_visitors_results(search, client, member):
+    organisation = OrganisationFactory(name="Harbour Advice Trust")
+    assert result_names(search("harbour advice")) == ["Harbour Advice Trust"]
+
+    Organisation.objects.filter(pk=organisation.pk).update(is_public=False)  # no signals
+
+    assert result_names(search("harbour advice")) == []
+    client.force_login(member)
+    assert result_names(search("harbour advice")) == ["Harbour Advice Trust"]
+
+
+@on_postgres
+def test_renamed_and_deleted_organisations_are_found_as_they_now_are(search):
+    organisation = OrganisationFactory(name="Harbour Advice Trust")
+    organisation.name = "Lighthouse Advice Trust"
+    organisation.save()
+
+    assert result_names(search("lighthouse")) == ["Lighthouse Advice Trust"]
+    assert result_names(search("harbour")) == []
+
+    organisation.delete()
+    response = search("lighthouse")
+    assert result_names(response) == []
+    assert response.context["page"].paginator.count == 0
+
+
+@on_postgres
+def test_theme_and_kind_filters_narrow_the_ranked_results(search):
+    housing = ThemeFactory(slug="housing", name="Housing")
+    OrganisationFactory(name="Harbour Housing Advice", classification="charity", themes=[housing])
+    OrganisationFactory(name="Harbour Debt Advice", classification="charity")
+    OrganisationFactory(name="Harbour Advice Company", classification="company", themes=[housing])
+
+    assert sorted(result_names(search("harbour advice", theme="housing"))) == [
+        "Harbour Advice Company",
+        "Harbour Housing Advice",
+    ]
+    assert result_names(search("harbour advice", theme="housing", classification="charity")) == [
+        "Harbour Housing Advice"
+    ]
+
+
+@pytest.mark.parametrize(("table", "column"), [("themes", "theme_id"), ("regions", "region_id")])
+def test_link_tables_are_indexed_by_theme_and_by_region(table, column):
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, f"directory_organisation_{table}")
+
+    assert any(c["index"] and c["columns"] == [column, "organisation_id"] for c in constraints.values())
