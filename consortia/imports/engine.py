@@ -687,7 +687,7 @@ class Importer:
                 record["updated_at"] = self.now
                 self.prepare_record(row, record)
                 records.append(record)
-            fastdb.insert(self.model, columns, ([r.get(a) for a in columns] for r in records))
+            self.insert_new(columns, records)
             new_history += self.write_history(self.model, records, "+")
         # Changed records: only the columns in the file (and updated_at) are written.
         written = sorted(
@@ -708,6 +708,10 @@ class Importer:
         self.write_names(new_rows + changed_rows)
         clock("write names")
         self.after_write(new_rows, changed_rows)
+
+    def insert_new(self, columns: list[str], records: list[dict]) -> None:
+        """Hook: insert a batch of new records (organisations compute their search vector in the insert)."""
+        fastdb.insert(self.model, columns, ([r.get(a) for a in columns] for r in records))
 
     def defaults(self) -> dict[str, Any]:
         """Values for new records when a column is not in the file: what each column reads a blank cell as."""

@@ -196,3 +196,31 @@ def where_in(queryset, attname: str, values):
         return
     for start in range(0, len(values), SQLITE_CHUNK):
         yield queryset.filter(**{f"{attname}__in": values[start : start + SQLITE_CHUNK]})
+
+
+def insert_computing(model, attnames: Sequence[str], rows: Iterable[Sequence], inputs: Sequence[str], computed: dict):
+    """PostgreSQL: insert rows whose other columns are computed in SQL from them, in the same statement.
+
+    Each row is (values for attnames…, values for inputs…). The rows are copied
+    into a temporary table; one INSERT … SELECT then writes attnames plus each
+    column of ``computed`` (column → SQL expression over the temporary table's
+    columns, aliased ``s``). Computing in the insert, instead of an UPDATE after
+    it, writes each row once.
+    """
+    table = _table(model)
+    columns = _columns(model, attnames)
+    temp = f"import_new_{table}"[:60]
+    column_sql = ", ".join(_quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_quote(temp)}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_quote(temp)} ON COMMIT DROP AS "
+            f"SELECT {column_sql} FROM {_quote(table)} WITH NO DATA"
+        )
+        for name in inputs:
+            cursor.execute(f"ALTER TABLE {_quote(temp)} ADD COLUMN {_quote(name)} text NOT NULL DEFAULT ''")
+        _copy(cursor, temp, [*columns, *inputs], rows, [*_not_null_columns(model), *inputs])
+        targets = ", ".join([column_sql, *(_quote(c) for c in computed)])
+        values = ", ".join([*(f"s.{_quote(c)}" for c in columns), *computed.values()])
+        cursor.execute(f"INSERT INTO {_quote(table)} ({targets}) SELECT {values} FROM {_quote(temp)} s")
+        cursor.execute(f"DROP TABLE {_quote(temp)}")

@@ -152,8 +152,25 @@ def test_identifiers_and_other_names_are_replaced_and_searchable():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="search_vector exists on PostgreSQL only")
-def test_imported_organisations_get_a_full_text_vector_on_postgresql():
-    run("organisations", "slug,name,description\nexample-trust,Example Trust,Supports carers in Wales\n")
+def test_imported_organisations_get_the_vector_a_refresh_would_give_on_postgresql():
+    from directory.search import THEME_NAMES_SQL, VECTOR_SQL
+
+    ThemeFactory(slug="carers", name="Carers")
+    ThemeFactory(slug="housing", name="Housing")
+    report = run(
+        "organisations",
+        "slug,name,description,themes,former_names\n"
+        "example-trust,Example Trust,Supports carers in Wales,housing;carers,Old Example\n"
+        "other-trust,Other Trust,,,\n",
+    )
+    assert report.written, report.as_text()
+    expected = VECTOR_SQL.format(names="o.search_names", description="o.description", themes=THEME_NAMES_SQL)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM directory_organisation o WHERE o.search_vector IS DISTINCT FROM "
+            + expected.format(alias="o")
+        )
+        assert cursor.fetchone()[0] == 0
     assert Organisation.objects.get(slug="example-trust").search_vector is not None
 
 
