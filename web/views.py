@@ -115,12 +115,12 @@ class ConsortiumListView(ListView):
         user = self.request.user
 
         def count():
+            memberships = Membership.objects.current()
+            visible = Organisation.objects.visible_to(user)
+            if visible.query.has_filters():  # a logged-in user sees every organisation: no 100,000-id join
+                memberships = memberships.filter(organisation__in=visible.values("pk"))
             return dict(
-                Membership.objects.current()
-                .filter(organisation__in=Organisation.objects.visible_to(user).values("pk"))
-                .order_by()
-                .values_list("consortium_id")
-                .annotate(n=Count("organisation_id", distinct=True))
+                memberships.order_by().values_list("consortium_id").annotate(n=Count("organisation_id", distinct=True))
             )
 
         return cached(("consortium-member-counts", user.is_authenticated), count)
