@@ -93,6 +93,19 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+# PostgreSQL only: no parallel workers for this site's short queries. On 2 cores they cost more than they
+# save (the API's theme + area list: p95 55 ms with them, 38 ms without; docs/benchmarks.md).
+# PG_MAX_PARALLEL_WORKERS_PER_GATHER overrides it; set it empty to keep the server's own setting.
+PG_MAX_PARALLEL_WORKERS_PER_GATHER = os.environ.get("PG_MAX_PARALLEL_WORKERS_PER_GATHER", "0").strip()
+if DATABASES["default"].get("ENGINE") == "django.db.backends.postgresql" and PG_MAX_PARALLEL_WORKERS_PER_GATHER:
+    if not PG_MAX_PARALLEL_WORKERS_PER_GATHER.isdigit():
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("PG_MAX_PARALLEL_WORKERS_PER_GATHER must be a whole number, such as 0 or 2.")
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = (
+        f"{_options.get('options', '')} -c max_parallel_workers_per_gather={PG_MAX_PARALLEL_WORKERS_PER_GATHER}"
+    ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

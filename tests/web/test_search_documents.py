@@ -60,3 +60,10 @@ def test_link_tables_are_indexed_by_theme_and_by_region(table, column):
         constraints = connection.introspection.get_constraints(cursor, f"directory_organisation_{table}")
 
     assert any(c["index"] and c["columns"] == [column, "organisation_id"] for c in constraints.values())
+
+
+@on_postgres
+def test_postgresql_connections_run_without_parallel_workers():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
