@@ -10,7 +10,8 @@ organisations on first use, then reused)::
 It measures, for a fixed list of queries (names, acronyms, former names, typos,
 subjects):
 
-* search: the ranked search the results page runs (count + first 20 rows);
+* search: the ranked search the results page runs (corrections for misspelt
+  words, count + first 20 rows, on the narrow directory_search_document table);
 * baseline: a plain ``name__icontains`` filter doing the same (count + first 20);
 * page: a full ``GET /organisations/?q=…`` through Django's test client
   (search, facets, prefetches, template), and the number of SQL queries it
@@ -21,8 +22,10 @@ subjects):
 Everything runs as a logged-in member (who sees every record, including the
 non-public synthetic organisations that carry the former names).
 
-p50/p95 are over every run of every query. It also prints EXPLAIN for one
-search so that index use can be checked.
+p50/p95 are over every run of every query. It also prints EXPLAIN for two
+searches so that index use can be checked. PostgreSQL connections run with
+``max_parallel_workers_per_gather = 0`` unless PG_MAX_PARALLEL_WORKERS_PER_GATHER
+says otherwise (config/settings/base.py).
 """
 
 import argparse
@@ -195,10 +198,17 @@ def main():
         print(summary(f"`{path}` cold (queries cold / warm: {queries})", cold))
         print(summary(f"`{path}` warm", warm))
 
+    match = DocumentMatch(PreparedQuery("race equality"), True, [])
+    results = DocumentResults(match, "", visible, ())
+    results.total = match.count()
     with connection.cursor() as cursor:
-        sql, params = search_organisations(visible, "clinx")[:20].query.sql_with_params()
-        cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql, params)
-        print("\nEXPLAIN ranked search for “clinx”:\n" + "\n".join(row[0] for row in cursor.fetchall()))
+        for label, queryset in (
+            ("the results page's first 20 for “race equality”", results[0:20]),
+            ("ranked search (API, admin) for “clinx”", search_organisations(visible, "clinx")[:20]),
+        ):
+            sql, params = queryset.query.sql_with_params()
+            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql, params)
+            print(f"\nEXPLAIN {label}:\n" + "\n".join(row[0] for row in cursor.fetchall()))
 
 
 if __name__ == "__main__":
