@@ -1,10 +1,12 @@
 """The results page reads a narrow copy of each organisation on PostgreSQL; it must never go stale."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
+from consortia.models import Consortium
 from directory.models import Organisation
-from tests.factories import OrganisationFactory, ThemeFactory
+from tests.factories import MembershipFactory, OrganisationFactory, ThemeFactory, region
 
 from .conftest import on_postgres, result_names
 
@@ -67,3 +69,28 @@ def test_postgresql_connections_run_without_parallel_workers():
     with connection.cursor() as cursor:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone()[0] == "0"
+
+
+def test_home_page_counts_leave_hidden_organisations_out_for_visitors_only(seed, search, client, member):
+    housing = ThemeFactory(slug="housing", name="Housing")
+    hidden = OrganisationFactory(
+        name="Quiet Housing Trust", is_public=False, themes=[housing], regions=[region("wales")]
+    )
+    MembershipFactory(consortium=Consortium.objects.get(slug="mental-health-consortia"), organisation=hidden)
+
+    def counts(response, facet):
+        return {value.name: value.count for value in response.context["facets"][facet]}
+
+    visitor = search()
+    assert "Housing" not in counts(visitor, "theme")
+    assert counts(visitor, "region")["Wales"] == 2
+    assert counts(visitor, "consortium") == {"Mental Health Consortia": 4}
+    assert visitor.context["page"].paginator.count == 5
+
+    client.force_login(member)
+    cache.clear()
+    logged_in = search()
+    assert counts(logged_in, "theme")["Housing"] == 1
+    assert counts(logged_in, "region")["Wales"] == 3
+    assert counts(logged_in, "consortium") == {"Mental Health Consortia": 5}
+    assert logged_in.context["page"].paginator.count == 6
