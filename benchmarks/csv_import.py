@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import os
 import platform
@@ -48,8 +49,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/consortia_csv_bench"
 PLAIN_FIELDS = [
-    "slug", "name", "short_name", "classification", "description", "website", "email", "phone",
-    "founded_on", "dissolved_on", "member_count", "is_public",
+    "slug",
+    "name",
+    "short_name",
+    "classification",
+    "description",
+    "website",
+    "email",
+    "phone",
+    "founded_on",
+    "dissolved_on",
+    "member_count",
+    "is_public",
 ]
 
 
@@ -157,7 +168,9 @@ def _import_export_resource():
 
     class OrganisationResource(resources.ModelResource):
         themes = fields.Field(
-            attribute="themes", column_name="themes", widget=widgets.ManyToManyWidget(Theme, separator=";", field="slug")
+            attribute="themes",
+            column_name="themes",
+            widget=widgets.ManyToManyWidget(Theme, separator=";", field="slug"),
         )
         regions = fields.Field(
             attribute="regions",
@@ -179,11 +192,10 @@ def step_import_export(folder: Path, phase: str, limit: int = 0) -> int:
     path = folder / "organisations.csv"
     text = path.read_text(encoding="utf-8")
     if limit:
-        lines = list(csv.reader(text.splitlines(keepends=True)))
-        buffer = tempfile.SpooledTemporaryFile(mode="w+", newline="")
+        lines = list(csv.reader(io.StringIO(text, newline="")))
+        buffer = io.StringIO(newline="")
         csv.writer(buffer).writerows(lines[: limit + 1])
-        buffer.seek(0)
-        text = buffer.read()
+        text = buffer.getvalue()
     dataset = tablib.Dataset().load(text, format="csv")
     result = _import_export_resource()().import_data(dataset, dry_run=False, raise_errors=True)
     assert not result.has_errors() and not result.has_validation_errors()
@@ -330,8 +342,11 @@ def run_step(database: Database, folder: Path, step: str, phase: str, **extra) -
     line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
     result = json.loads(line[len("RESULT ") :])
     result["rows_per_s"] = result["rows"] / result["seconds"] if result["seconds"] else 0
-    print(f"  {step:22} {phase:9} {result['rows']:>8,} rows {result['seconds']:8.2f} s "
-          f"{result['rows_per_s']:>10,.0f} rows/s  peak {result['peak_mb']:6.0f} MB", flush=True)
+    print(
+        f"  {step:22} {phase:9} {result['rows']:>8,} rows {result['seconds']:8.2f} s "
+        f"{result['rows_per_s']:>10,.0f} rows/s  peak {result['peak_mb']:6.0f} MB",
+        flush=True,
+    )
     return result
 
 
@@ -370,7 +385,8 @@ def bench_database(vendor: str, folder: Path, args) -> dict:
 
 
 def table(results: dict[str, dict], vendor: str) -> str:
-    lines = [f"**{vendor}**", "", "| method | rows | seconds | rows/s | peak memory (MB) |", "|---|---:|---:|---:|---:|"]
+    lines = [f"**{vendor}**", "", "| method | rows | seconds | rows/s | peak memory (MB) |"]
+    lines.append("|---|---:|---:|---:|---:|")
     for label, result in results.items():
         lines.append(
             f"| {label} | {result['rows']:,} | {result['seconds']:.1f} | {result['rows_per_s']:,.0f} "
@@ -390,9 +406,8 @@ def table(results: dict[str, dict], vendor: str) -> str:
             f"{r['ours re-import']['rows_per_s'] / r['import_export re-import']['rows_per_s']:.1f}×"
         )
     if "export ours" in r:
-        ratios.append(
-            f"our export / plain csv.writer: {r['export ours']['rows_per_s'] / r['export plain csv.writer']['rows_per_s']:.2f}"
-        )
+        share = r["export ours"]["rows_per_s"] / r["export plain csv.writer"]["rows_per_s"]
+        ratios.append(f"our export / plain csv.writer: {share:.2f}")
     peak = max(result["peak_mb"] for label, result in r.items() if label.startswith("ours"))
     ratios.append(f"peak memory of our imports: {peak:.0f} MB")
     return "\n".join([*lines, "", *[f"- {line}" for line in ratios]])
