@@ -13,6 +13,12 @@ pytestmark = pytest.mark.django_db
 GOOD = "slug,name,identifiers\nnew-charity,New Charity,GB-CHC-1234567\n"
 
 
+@pytest.fixture(autouse=True)
+def upload_dir(settings, tmp_path):
+    """Uploads wait for confirmation in a folder of the test's own."""
+    settings.CSV_IMPORT_UPLOAD_DIR = str(tmp_path)
+
+
 def upload(client, text: str, name: str = "organisations.csv", **extra):
     file = io.BytesIO(text.encode("utf-8"))
     file.name = name
@@ -45,7 +51,7 @@ def test_a_coordinator_sees_the_links(coordinator_client):
     assert "Export CSV" in page
 
 
-def test_preview_shows_counts_and_writes_nothing_until_confirmed(coordinator_client, coordinator):
+def test_preview_shows_counts_and_writes_nothing_until_confirmed(coordinator_client, coordinator, tmp_path):
     OrganisationFactory(slug="old-charity", name="Old Charity")
     text = GOOD + "old-charity,Old Charity Renamed,\n"
     response = upload(coordinator_client, text)
@@ -59,6 +65,7 @@ def test_preview_shows_counts_and_writes_nothing_until_confirmed(coordinator_cli
     token = response.context["token"]
     confirmed = coordinator_client.post(reverse("admin:directory_organisation_import_csv"), {"token": token})
     assert confirmed.status_code == 302
+    assert not list(tmp_path.glob("*.csv")), "the confirmed upload is removed"
     created = Organisation.objects.get(slug="new-charity")
     assert created.identifiers.get().org_id == "GB-CHC-1234567"
     record = created.history.get()
