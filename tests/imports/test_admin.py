@@ -102,3 +102,11 @@ def test_members_by_role_report_downloads(coordinator_client, seed):
     url = reverse("admin:consortia_consortium_report", args=["members-by-role"]) + "?as_of=2024-01-01&download=1"
     body = b"".join(coordinator_client.get(url).streaming_content).decode()
     assert body.splitlines()[0].startswith("consortium,consortium_name,as_of,lead,partner")
+
+
+def test_the_upload_page_lists_the_columns(coordinator_client):
+    page = coordinator_client.get(reverse("admin:consortia_membership_import_csv"))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Required: <code>organisation, consortium, role</code>" in text
+    assert 'type="file"' in text
