@@ -34,12 +34,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import ensure_synthetic_postgres, percentile  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 @contextmanager
@@ -85,7 +83,6 @@ def main():
 
     django.setup()
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
     from rest_framework.test import APIClient
     from rest_framework.throttling import SimpleRateThrottle
@@ -93,25 +90,7 @@ def main():
     from consortia.models import Membership
     from directory.models import Organisation
 
-    if connection.vendor != "postgresql":
-        sys.exit("Run this on PostgreSQL: set DATABASE_URL to a scratch database.")
-    call_command("migrate", verbosity=0)
-    if not Organisation.objects.filter(slug__startswith="synthetic-organisation-").exists():
-        from benchmarks.synthetic import populate
-
-        print(f"Populating {args.organisations} synthetic organisations…", flush=True)
-        start = time.perf_counter()
-        populate(
-            organisations=args.organisations,
-            memberships=args.organisations * 2,
-            consortia=500,
-            contacts=args.organisations // 5,
-            outputs=args.organisations // 5,
-        )
-        call_command("load_seed", verbosity=0)
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-        print(f"…done in {time.perf_counter() - start:.0f} s", flush=True)
+    ensure_synthetic_postgres(args.organisations)
 
     with connection.cursor() as cursor:
         for table, column in (("themes", "theme_id"), ("regions", "region_id")):

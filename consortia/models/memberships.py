@@ -75,6 +75,10 @@ class Membership(DatedModel):
         indexes = [
             models.Index(fields=["consortium", "role"], name="membership_consortium_role_idx"),
             models.Index(fields=["organisation", "end_date"], name="membership_org_end_idx"),
+            # Covers "which consortia is each of these organisations currently in" (facet counts).
+            models.Index(
+                fields=["organisation", "consortium", "start_date", "end_date"], name="membership_org_cons_dates_idx"
+            ),
         ]
         constraints = [
             dates_check("membership"),
