@@ -279,47 +279,147 @@ def facet_counts(matched, classification: str, authenticated: bool) -> dict:
     counts and the total use the rows of the chosen classification. It is a
     queryset of organisations, or (PostgreSQL) a DocumentMatch.
     """
-    join, within = "JOIN chosen ON chosen.id = {}.organisation_id", "TRUE"
-    if isinstance(matched, DocumentMatch):
-        inner, inner_params = matched.sql()
-        if matched.is_everyone and not classification:
-            # Nothing narrows the list but visibility: count the link tables alone (index-only
-            # scans), leaving out the few hidden organisations, instead of joining 100,000 ids.
-            join, within = "", ("TRUE" if authenticated else f"{{}}.organisation_id NOT IN ({HIDDEN_SQL})")
-    else:
-        inner, inner_params = matched.order_by().values_list("pk", "classification").query.sql_with_params()
-    sql = FACETS_SQL.format(
-        matched=inner,
-        org_themes=connection.ops.quote_name(Organisation.themes.through._meta.db_table),
-        org_regions=connection.ops.quote_name(Organisation.regions.through._meta.db_table),
-        memberships=connection.ops.quote_name(Membership._meta.db_table),
-        consortia=connection.ops.quote_name(Consortium._meta.db_table),
-        limit=int(FACET_LIMIT),
-        join_link=join.format("link"),
-        join_membership=join.format("m"),
-        within_link=within.format("link"),
-        within_membership=within.format("m"),
-    )
+    tables = {
+        "org_themes": connection.ops.quote_name(Organisation.themes.through._meta.db_table),
+        "org_regions": connection.ops.quote_name(Organisation.regions.through._meta.db_table),
+        "memberships": connection.ops.quote_name(Membership._meta.db_table),
+        "consortia": connection.ops.quote_name(Consortium._meta.db_table),
+        "limit": int(FACET_LIMIT),
+    }
     today_text = timezone.localdate().isoformat()
-    params = [*inner_params, classification, classification, today_text, today_text, authenticated]
+    everyone = isinstance(matched, DocumentMatch) and matched.is_everyone and not classification
+    if everyone:
+        sql, params = everyone_sql(authenticated, tables)
+    else:
+        if isinstance(matched, DocumentMatch):
+            inner, inner_params = matched.sql()
+        else:
+            inner, inner_params = matched.order_by().values_list("pk", "classification").query.sql_with_params()
+        join = "JOIN chosen ON chosen.id = {}.organisation_id"
+        sql = FACETS_SQL.format(
+            matched=inner,
+            join_link=join.format("link"),
+            join_membership=join.format("m"),
+            within_link="TRUE",
+            within_membership="TRUE",
+            **tables,
+        )
+        params = [*inner_params, classification, classification, today_text, today_text, authenticated]
     counts = {"total": 0, "theme": {}, "region": {}, "classification": {}, "consortium": []}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for kind, key, label, n in cursor.fetchall():
             if kind == "total":
                 counts["total"] = n
-            elif kind in ("theme", "region"):
-                counts[kind][int(key)] = n
+            elif kind in ("theme", "region"):  # a visitor's unfiltered counts come in two rows
+                counts[kind][int(key)] = counts[kind].get(int(key), 0) + n
             elif kind == "classification":
-                counts[kind][key] = n
-            else:
-                counts[kind].append((key, label, n))
+                if everyone:  # every kind, blank included: together they are the total
+                    counts["total"] += n
+                if key:
+                    counts[kind][key] = n
+            elif n:
+                counts[kind].append((key, label, int(n)))
     counts["consortium"].sort(key=lambda row: (-row[2], row[1]))
     return counts
 
 
+EVERYONE_SQL = """
+SELECT 'classification', d.classification, '', COUNT(*)
+    FROM {documents} d WHERE {visible_document} GROUP BY d.classification
+UNION ALL
+SELECT 'theme', CAST(t.id AS TEXT), '', (SELECT COUNT(*) FROM {org_themes} link WHERE link.theme_id = t.id)
+    FROM {themes} t
+UNION ALL
+SELECT 'region', CAST(r.id AS TEXT), '', (SELECT COUNT(*) FROM {org_regions} link WHERE link.region_id = r.id)
+    FROM {regions} r
+{hidden_links}
+UNION ALL
+SELECT * FROM (
+    SELECT 'consortium', c.slug, c.name, counted.n
+    FROM ({member_counts}) AS counted
+    JOIN {consortia} c ON c.id = counted.consortium_id
+    WHERE c.is_public OR %s
+    ORDER BY counted.n DESC, c.name
+    LIMIT {limit}
+) AS top_consortia
+"""
+# A visitor's theme and area counts: every link, less the links of hidden organisations (rows summed in Python).
+HIDDEN_LINKS_SQL = """
+UNION ALL
+SELECT 'theme', CAST(link.theme_id AS TEXT), '', -COUNT(*)
+    FROM {org_themes} link WHERE link.organisation_id IN (TABLE hidden) GROUP BY link.theme_id
+UNION ALL
+SELECT 'region', CAST(link.region_id AS TEXT), '', -COUNT(*)
+    FROM {org_regions} link WHERE link.organisation_id IN (TABLE hidden) GROUP BY link.region_id
+"""
+# Distinct (organisation, consortium) pairs of current memberships (one organisation may hold two roles), read
+# in order from membership_org_cons_dates_idx (consortia/0004) alone: no hashing of 140,000 pairs.
+PAIRS_SQL = """
+    SELECT pairs.consortium_id, {sign}COUNT(*) AS n FROM (
+        SELECT DISTINCT ON (m.organisation_id, m.consortium_id) m.consortium_id
+        FROM {memberships} m
+        WHERE {within} (m.start_date IS NULL OR m.start_date <= %s) AND (m.end_date IS NULL OR m.end_date >= %s)
+        ORDER BY m.organisation_id, m.consortium_id
+    ) AS pairs GROUP BY pairs.consortium_id
+"""
+
+
+def member_counts_sql(authenticated: bool) -> tuple[str, list]:
+    """PostgreSQL: (consortium_id, n) current members per consortium, as SQL and parameters.
+
+    Members count every organisation; a visitor's counts are every pair less
+    the pairs of hidden organisations (few, found through their own index),
+    rather than a test of every pair against the list of hidden ids.
+    """
+    memberships = connection.ops.quote_name(Membership._meta.db_table)
+    today_text = timezone.localdate().isoformat()
+    sql = PAIRS_SQL.format(sign="", memberships=memberships, within="")
+    params = [today_text, today_text]
+    if not authenticated:  # the statement starts WITH HIDDEN_CTE
+        hidden = PAIRS_SQL.format(sign="-", memberships=memberships, within="m.organisation_id IN (TABLE hidden) AND")
+        sql = f"SELECT consortium_id, SUM(n) AS n FROM ({sql} UNION ALL {hidden}) AS signed GROUP BY consortium_id"
+        params += [today_text, today_text]
+    return sql, params
+
+
+def current_member_counts(authenticated: bool) -> dict[int, int]:
+    """Current members per consortium, counting only organisations this viewer may see (PostgreSQL)."""
+    sql, params = member_counts_sql(authenticated)
+    with connection.cursor() as cursor:
+        cursor.execute(sql if authenticated else f"WITH {HIDDEN_CTE} {sql}", params)
+        return {consortium_id: int(n) for consortium_id, n in cursor.fetchall() if n}
+
+
+def everyone_sql(authenticated: bool, tables: dict) -> tuple[str, list]:
+    """PostgreSQL: the facets of the unfiltered directory (the home page), from indexes alone.
+
+    Nothing narrows the list but visibility, so nothing is joined: kinds are
+    counted from search_document_kind_idx (directory/0006), each theme and
+    area from its own range of the (theme_id, organisation_id) /
+    (region_id, organisation_id) indexes, and the total is the sum of the
+    kinds (blank included). A visitor's counts leave the hidden organisations
+    out by subtracting theirs (see member_counts_sql).
+    """
+    member_counts, params = member_counts_sql(authenticated)
+    sql = EVERYONE_SQL.format(
+        documents=DOCUMENTS,
+        themes=connection.ops.quote_name(Theme._meta.db_table),
+        regions=connection.ops.quote_name(Region._meta.db_table),
+        visible_document="TRUE" if authenticated else "d.is_public",
+        hidden_links="" if authenticated else HIDDEN_LINKS_SQL.format(**tables),
+        member_counts=member_counts,
+        **tables,
+    )
+    return (sql if authenticated else f"WITH {HIDDEN_CTE} {sql}"), [*params, authenticated]
+
+
 DOCUMENTS = "directory_search_document"
 HIDDEN_SQL = f"SELECT organisation_id FROM {DOCUMENTS} WHERE NOT is_public"
+# The names part (weight A) of a search document's vector; indexed by migration directory/0006.
+# The hidden organisations' ids, read once per statement from search_document_hidden_idx (directory/0006).
+HIDDEN_CTE = f"hidden AS MATERIALIZED ({HIDDEN_SQL})"
+NAMES_SQL = "ts_filter(d.vector, '{a}')"
 
 
 class DocumentMatch:
@@ -372,15 +472,35 @@ class DocumentMatch:
         return f"SELECT d.organisation_id, d.classification FROM {DOCUMENTS} d WHERE {where}", params
 
     def page_sql(self, classification: str, offset: int, limit: int) -> tuple[str, list]:
-        """The ids of one page, best first: only these organisations are read from the wide table."""
+        """The ids of one page, best first: only these organisations are read from the wide table.
+
+        With a query, organisations whose names (any name: current, acronym,
+        former, identifier) match come first, ranked by ts_rank; the other
+        matches (description or theme only) follow by name. Each part is cut
+        to the page's end on its own: the name matches are few (their own
+        index, NAMES_SQL), and the rest are read in name order from the name
+        index until the page is full, so a subject matching 12,000
+        organisations ranks a handful of rows, not all of them.
+        """
         where, params = self.where(classification)
-        if self.tsquery:
-            order = f"ts_rank(d.vector, {self.tsquery}) DESC, d.name, d.organisation_id"
-            params = params + self.tsquery_params
-        else:
-            order = "d.name, d.organisation_id"
-        sql = f"SELECT d.organisation_id FROM {DOCUMENTS} d WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
-        return sql, [*params, limit, offset]
+        end = offset + limit
+        if not self.tsquery:
+            sql = f"SELECT d.organisation_id FROM {DOCUMENTS} d WHERE {where} ORDER BY d.name, d.organisation_id"
+            return f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset]
+        q, q_params = self.tsquery, self.tsquery_params
+        sql = f"""
+            SELECT page.organisation_id FROM (
+                (SELECT d.organisation_id, 0 AS tier, ts_rank(d.vector, {q}) AS rank, d.name
+                 FROM {DOCUMENTS} d WHERE {where} AND {NAMES_SQL} @@ {q}
+                 ORDER BY rank DESC, d.name, d.organisation_id LIMIT %s)
+                UNION ALL
+                (SELECT d.organisation_id, 1, 0, d.name
+                 FROM {DOCUMENTS} d WHERE {where} AND NOT ({NAMES_SQL} @@ {q})
+                 ORDER BY d.name, d.organisation_id LIMIT %s)
+            ) AS page
+            ORDER BY page.tier, page.rank DESC, page.name, page.organisation_id LIMIT %s OFFSET %s
+        """
+        return sql, [*q_params, *params, *q_params, end, *params, *q_params, end, limit, offset]
 
 
 class DocumentResults:
@@ -407,10 +527,12 @@ class DocumentResults:
         page = self.organisations.filter(pk__in=RawSQL(sql, params))
         if self.match.tsquery:
             table = Organisation._meta.db_table
+            # The same order for the page's 20 rows: name matches by rank, then the rest (-1) by name.
+            q = self.match.tsquery
             rank = RawSQL(
-                f"SELECT ts_rank(d.vector, {self.match.tsquery}) FROM {DOCUMENTS} d "
-                f"WHERE d.organisation_id = {table}.id",
-                self.match.tsquery_params,
+                f"SELECT CASE WHEN {NAMES_SQL} @@ {q} THEN ts_rank(d.vector, {q}) ELSE -1 END "
+                f"FROM {DOCUMENTS} d WHERE d.organisation_id = {table}.id",
+                [*self.match.tsquery_params, *self.match.tsquery_params],
             )
             page = page.annotate(search_rank=rank).order_by("-search_rank", "name", "pk")
         else:
