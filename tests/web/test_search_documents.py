@@ -6,7 +6,7 @@ from django.db import connection
 
 from consortia.models import Consortium
 from directory.models import Organisation
-from tests.factories import MembershipFactory, OrganisationFactory, ThemeFactory, region
+from tests.factories import MembershipFactory, OrganisationFactory, OrganisationNameFactory, ThemeFactory, region
 
 from .conftest import on_postgres, result_names
 
@@ -94,3 +94,51 @@ def test_home_page_counts_leave_hidden_organisations_out_for_visitors_only(seed,
     assert counts(logged_in, "region")["Wales"] == 3
     assert counts(logged_in, "consortium") == {"Mental Health Consortia": 5}
     assert logged_in.context["page"].paginator.count == 6
+
+
+@on_postgres
+def test_organisations_named_for_the_search_come_before_those_only_about_it(search):
+    race = ThemeFactory(slug="race-equality", name="Race Equality")
+    OrganisationFactory(name="Aardvark Trust", description="Housing advice.", themes=[race])
+    OrganisationFactory(name="Beacon Project", description="We promote race equality in schools.")
+    OrganisationFactory(name="Zenith Race Equality Network", description="A network.")
+    renamed = OrganisationFactory(name="Yew Tree Trust", description="Gardens.")
+    OrganisationNameFactory(organisation=renamed, name="Race Equality Unit", kind="former")
+    OrganisationFactory(name="Unrelated Trust", description="Gardens.")
+
+    names = result_names(search("race equality"))
+
+    # Current and former names first (ranked), then theme and description matches by name.
+    assert sorted(names[:2]) == ["Yew Tree Trust", "Zenith Race Equality Network"]
+    assert names[2:] == ["Aardvark Trust", "Beacon Project"]
+
+
+@on_postgres
+def test_the_second_page_continues_after_the_name_matches(search, client):
+    OrganisationFactory(name="Zenith Race Equality Network")
+    for n in range(20):
+        OrganisationFactory(name=f"Project {n:02d}", description="We promote race equality.")
+
+    first = result_names(search("race equality"))
+    second = result_names(client.get("/organisations/", {"q": "race equality", "page": 2}))
+
+    assert first == ["Zenith Race Equality Network"] + [f"Project {n:02d}" for n in range(19)]
+    assert second == ["Project 19"]
+
+
+def test_an_organisation_in_two_roles_is_one_member_everywhere(seed, search, client, member):
+    consortium = Consortium.objects.get(slug="mental-health-consortia")
+    for public in (True, False):
+        organisation = OrganisationFactory(is_public=public)
+        MembershipFactory(consortium=consortium, organisation=organisation, role="partner")
+        MembershipFactory(consortium=consortium, organisation=organisation, role="secretariat")
+
+    def consortium_counts():
+        return {value.name: value.count for value in search().context["facets"]["consortium"]}
+
+    assert consortium_counts() == {"Mental Health Consortia": 5}
+    assert "5 current members" in client.get("/consortia/").content.decode()
+    client.force_login(member)
+    cache.clear()
+    assert consortium_counts() == {"Mental Health Consortia": 6}
+    assert "6 current members" in client.get("/consortia/").content.decode()
