@@ -420,6 +420,9 @@ HIDDEN_SQL = f"SELECT organisation_id FROM {DOCUMENTS} WHERE NOT is_public"
 # The hidden organisations' ids, read once per statement from search_document_hidden_idx (directory/0006).
 HIDDEN_CTE = f"hidden AS MATERIALIZED ({HIDDEN_SQL})"
 NAMES_SQL = "ts_filter(d.vector, '{a}')"
+# The other matches are read in name order from the name index only when they number at least this many times
+# the page's end (see DocumentMatch.page_sql).
+WALK_RATIO = 20
 
 
 class DocumentMatch:
@@ -471,16 +474,21 @@ class DocumentMatch:
         where, params = self.where()
         return f"SELECT d.organisation_id, d.classification FROM {DOCUMENTS} d WHERE {where}", params
 
-    def page_sql(self, classification: str, offset: int, limit: int) -> tuple[str, list]:
+    def page_sql(self, classification: str, offset: int, limit: int, total: int) -> tuple[str, list]:
         """The ids of one page, best first: only these organisations are read from the wide table.
 
         With a query, organisations whose names (any name: current, acronym,
         former, identifier) match come first, ranked by ts_rank; the other
         matches (description or theme only) follow by name. Each part is cut
         to the page's end on its own: the name matches are few (their own
-        index, NAMES_SQL), and the rest are read in name order from the name
-        index until the page is full, so a subject matching 12,000
-        organisations ranks a handful of rows, not all of them.
+        index, NAMES_SQL), and the rest of a broad match are read in name
+        order from the name index until the page is full, so a subject
+        matching 12,000 organisations ranks a handful of rows, not all of them.
+        When matches are few (fewer than WALK_RATIO times the page's end), the
+        name index would be walked far for nothing (the planner cannot tell:
+        "nacro" once walked all 100,000 rows), so the ordering expression is
+        one no index answers and the matches are found by the vector index
+        and sorted.
         """
         where, params = self.where(classification)
         end = offset + limit
@@ -488,6 +496,7 @@ class DocumentMatch:
             sql = f"SELECT d.organisation_id FROM {DOCUMENTS} d WHERE {where} ORDER BY d.name, d.organisation_id"
             return f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset]
         q, q_params = self.tsquery, self.tsquery_params
+        by_name = "d.name" if total >= WALK_RATIO * end else "(d.name || '')"  # same order, but no index
         sql = f"""
             SELECT page.organisation_id FROM (
                 (SELECT d.organisation_id, 0 AS tier, ts_rank(d.vector, {q}) AS rank, d.name
@@ -496,7 +505,7 @@ class DocumentMatch:
                 UNION ALL
                 (SELECT d.organisation_id, 1, 0, d.name
                  FROM {DOCUMENTS} d WHERE {where} AND NOT ({NAMES_SQL} @@ {q})
-                 ORDER BY d.name, d.organisation_id LIMIT %s)
+                 ORDER BY {by_name}, d.organisation_id LIMIT %s)
             ) AS page
             ORDER BY page.tier, page.rank DESC, page.name, page.organisation_id LIMIT %s OFFSET %s
         """
@@ -523,7 +532,7 @@ class DocumentResults:
     def __getitem__(self, key: slice):
         start = key.start or 0
         stop = self.total if key.stop is None else key.stop
-        sql, params = self.match.page_sql(self.classification, start, max(stop - start, 0))
+        sql, params = self.match.page_sql(self.classification, start, max(stop - start, 0), self.total)
         page = self.organisations.filter(pk__in=RawSQL(sql, params))
         if self.match.tsquery:
             table = Organisation._meta.db_table

@@ -142,3 +142,22 @@ def test_an_organisation_in_two_roles_is_one_member_everywhere(seed, search, cli
     cache.clear()
     assert consortium_counts() == {"Mental Health Consortia": 6}
     assert "6 current members" in client.get("/consortia/").content.decode()
+
+
+@on_postgres
+def test_broad_and_narrow_matches_are_listed_in_the_same_order():
+    from directory.search import PreparedQuery
+    from web.search import DocumentMatch, DocumentResults
+
+    OrganisationFactory(name="Zenith Race Equality Network")
+    for name in ("Cedar Project", "Alder Project", "Birch Project"):
+        OrganisationFactory(name=name, description="We promote race equality.")
+    results = DocumentResults(
+        DocumentMatch(PreparedQuery("race equality"), True, []), "", Organisation.objects.all(), ()
+    )
+    expected = ["Zenith Race Equality Network", "Alder Project", "Birch Project"]
+
+    results.total = 1_000_000  # a broad match: the other matches are read along the name index
+    assert [o.name for o in results[0:3]] == expected
+    results.total = 4  # a narrow one: found by the vector index, then sorted
+    assert [o.name for o in results[0:3]] == expected
