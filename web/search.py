@@ -311,15 +311,15 @@ def facet_counts(matched, classification: str, authenticated: bool) -> dict:
         for kind, key, label, n in cursor.fetchall():
             if kind == "total":
                 counts["total"] = n
-            elif kind in ("theme", "region"):  # a visitor's unfiltered counts come in two rows
-                counts[kind][int(key)] = counts[kind].get(int(key), 0) + n
+            elif kind in ("theme", "region"):
+                counts[kind][int(key)] = n
             elif kind == "classification":
                 if everyone:  # every kind, blank included: together they are the total
                     counts["total"] += n
                 if key:
                     counts[kind][key] = n
-            elif n:
-                counts[kind].append((key, label, int(n)))
+            else:
+                counts[kind].append((key, label, n))
     counts["consortium"].sort(key=lambda row: (-row[2], row[1]))
     return counts
 
@@ -328,12 +328,13 @@ EVERYONE_SQL = """
 SELECT 'classification', d.classification, '', COUNT(*)
     FROM {documents} d WHERE {visible_document} GROUP BY d.classification
 UNION ALL
-SELECT 'theme', CAST(t.id AS TEXT), '', (SELECT COUNT(*) FROM {org_themes} link WHERE link.theme_id = t.id)
-    FROM {themes} t
+SELECT 'theme', CAST(t.id AS TEXT), '', (
+    SELECT COUNT(*) FROM {org_themes} link WHERE link.theme_id = t.id AND {visible_link}
+) FROM {themes} t
 UNION ALL
-SELECT 'region', CAST(r.id AS TEXT), '', (SELECT COUNT(*) FROM {org_regions} link WHERE link.region_id = r.id)
-    FROM {regions} r
-{hidden_links}
+SELECT 'region', CAST(r.id AS TEXT), '', (
+    SELECT COUNT(*) FROM {org_regions} link WHERE link.region_id = r.id AND {visible_link}
+) FROM {regions} r
 UNION ALL
 SELECT * FROM (
     SELECT 'consortium', c.slug, c.name, counted.n
@@ -344,51 +345,41 @@ SELECT * FROM (
     LIMIT {limit}
 ) AS top_consortia
 """
-# A visitor's theme and area counts: every link, less the links of hidden organisations (rows summed in Python).
-HIDDEN_LINKS_SQL = """
-UNION ALL
-SELECT 'theme', CAST(link.theme_id AS TEXT), '', -COUNT(*)
-    FROM {org_themes} link WHERE link.organisation_id IN (TABLE hidden) GROUP BY link.theme_id
-UNION ALL
-SELECT 'region', CAST(link.region_id AS TEXT), '', -COUNT(*)
-    FROM {org_regions} link WHERE link.organisation_id IN (TABLE hidden) GROUP BY link.region_id
-"""
 # Distinct (organisation, consortium) pairs of current memberships (one organisation may hold two roles), read
-# in order from membership_org_cons_dates_idx (consortia/0004) alone: no hashing of 140,000 pairs.
+# in order from membership_org_cons_dates_idx (consortia/0004) alone: no hashing of 140,000 pairs. For a
+# visitor, a merge anti-join with search_document_hidden_idx (directory/0006), also in organisation order,
+# leaves the hidden organisations out without breaking that order.
 PAIRS_SQL = """
-    SELECT pairs.consortium_id, {sign}COUNT(*) AS n FROM (
+    SELECT pairs.consortium_id, COUNT(*) AS n FROM (
         SELECT DISTINCT ON (m.organisation_id, m.consortium_id) m.consortium_id
         FROM {memberships} m
-        WHERE {within} (m.start_date IS NULL OR m.start_date <= %s) AND (m.end_date IS NULL OR m.end_date >= %s)
+        WHERE {visible} AND (m.start_date IS NULL OR m.start_date <= %s) AND (m.end_date IS NULL OR m.end_date >= %s)
         ORDER BY m.organisation_id, m.consortium_id
     ) AS pairs GROUP BY pairs.consortium_id
 """
 
 
-def member_counts_sql(authenticated: bool) -> tuple[str, list]:
-    """PostgreSQL: (consortium_id, n) current members per consortium, as SQL and parameters.
+def not_hidden(column: str) -> str:
+    """SQL: the organisation in `column` is not hidden from visitors (an anti-join on the hidden ids' index)."""
+    return f"NOT EXISTS (SELECT 1 FROM {DOCUMENTS} h WHERE h.organisation_id = {column} AND NOT h.is_public)"
 
-    Members count every organisation; a visitor's counts are every pair less
-    the pairs of hidden organisations (few, found through their own index),
-    rather than a test of every pair against the list of hidden ids.
-    """
-    memberships = connection.ops.quote_name(Membership._meta.db_table)
+
+def member_counts_sql(authenticated: bool) -> tuple[str, list]:
+    """PostgreSQL: (consortium_id, n) current members per consortium, as SQL and parameters."""
     today_text = timezone.localdate().isoformat()
-    sql = PAIRS_SQL.format(sign="", memberships=memberships, within="")
-    params = [today_text, today_text]
-    if not authenticated:  # the statement starts WITH HIDDEN_CTE
-        hidden = PAIRS_SQL.format(sign="-", memberships=memberships, within="m.organisation_id IN (TABLE hidden) AND")
-        sql = f"SELECT consortium_id, SUM(n) AS n FROM ({sql} UNION ALL {hidden}) AS signed GROUP BY consortium_id"
-        params += [today_text, today_text]
-    return sql, params
+    sql = PAIRS_SQL.format(
+        memberships=connection.ops.quote_name(Membership._meta.db_table),
+        visible="TRUE" if authenticated else not_hidden("m.organisation_id"),
+    )
+    return sql, [today_text, today_text]
 
 
 def current_member_counts(authenticated: bool) -> dict[int, int]:
     """Current members per consortium, counting only organisations this viewer may see (PostgreSQL)."""
     sql, params = member_counts_sql(authenticated)
     with connection.cursor() as cursor:
-        cursor.execute(sql if authenticated else f"WITH {HIDDEN_CTE} {sql}", params)
-        return {consortium_id: int(n) for consortium_id, n in cursor.fetchall() if n}
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
 
 
 def everyone_sql(authenticated: bool, tables: dict) -> tuple[str, list]:
@@ -399,7 +390,7 @@ def everyone_sql(authenticated: bool, tables: dict) -> tuple[str, list]:
     area from its own range of the (theme_id, organisation_id) /
     (region_id, organisation_id) indexes, and the total is the sum of the
     kinds (blank included). A visitor's counts leave the hidden organisations
-    out by subtracting theirs (see member_counts_sql).
+    out with anti-joins on their own index.
     """
     member_counts, params = member_counts_sql(authenticated)
     sql = EVERYONE_SQL.format(
@@ -407,18 +398,15 @@ def everyone_sql(authenticated: bool, tables: dict) -> tuple[str, list]:
         themes=connection.ops.quote_name(Theme._meta.db_table),
         regions=connection.ops.quote_name(Region._meta.db_table),
         visible_document="TRUE" if authenticated else "d.is_public",
-        hidden_links="" if authenticated else HIDDEN_LINKS_SQL.format(**tables),
+        visible_link="TRUE" if authenticated else not_hidden("link.organisation_id"),
         member_counts=member_counts,
         **tables,
     )
-    return (sql if authenticated else f"WITH {HIDDEN_CTE} {sql}"), [*params, authenticated]
+    return sql, [*params, authenticated]
 
 
 DOCUMENTS = "directory_search_document"
-HIDDEN_SQL = f"SELECT organisation_id FROM {DOCUMENTS} WHERE NOT is_public"
 # The names part (weight A) of a search document's vector; indexed by migration directory/0006.
-# The hidden organisations' ids, read once per statement from search_document_hidden_idx (directory/0006).
-HIDDEN_CTE = f"hidden AS MATERIALIZED ({HIDDEN_SQL})"
 NAMES_SQL = "ts_filter(d.vector, '{a}')"
 # The other matches are read in name order from the name index only when they number at least this many times
 # the page's end (see DocumentMatch.page_sql).
