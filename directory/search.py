@@ -18,8 +18,11 @@ on single saves and by bulk imports once per batch.
   The web directory's results page and facet counts run the same match on
   `directory_search_document` instead (migration 0005: a narrow, trigger-kept
   copy of each organisation's vector, name, visibility and kind), so that a
-  subject matching 12,000 organisations is counted and ranked without reading
-  the wide organisation rows; see web/search.py.
+  subject matching 12,000 organisations is counted without reading the wide
+  organisation rows. That page lists first the organisations whose names
+  match (ranked by ts_rank; names-only index, migration 0006), then the other
+  matches (description or theme) by name; see web/search.py. The API and the
+  admin keep the ranking above.
 * On SQLite (the fallback): every word of the query, folded to lower case
   without accents, must appear somewhere in the row's names, acronyms, former
   names or identifiers (`search_names`); a word of letters found in no name is
