@@ -169,10 +169,13 @@ def main():
             times.append((time.perf_counter() - start) * 1000)
         return rows, len(queries), times
 
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        (parallel_workers,) = cursor.fetchone()
     print(
         f"\nPostgreSQL {connection.pg_version // 10000}, {Organisation.objects.count()} organisations, "
-        f"{Membership.objects.count()} memberships; suggested indexes: {args.suggested_indexes}; "
-        f"parallel query: {not args.no_parallel}\n"
+        f"{Membership.objects.count()} memberships; extra scratch indexes: {args.suggested_indexes}; "
+        f"max_parallel_workers_per_gather: {parallel_workers} (the shipped setting is 0)\n"
     )
     print(
         "| request | rows | p50 ms | p95 ms | queries | p50 ms, no prefetch | p95 ms, no prefetch "
