@@ -47,21 +47,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from consortia.imports.columns import ORGANISATION_FIELDS  # noqa: E402
+
 PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/consortia_csv_bench"
-PLAIN_FIELDS = [
-    "slug",
-    "name",
-    "short_name",
-    "classification",
-    "description",
-    "website",
-    "email",
-    "phone",
-    "founded_on",
-    "dissolved_on",
-    "member_count",
-    "is_public",
-]
+PLAIN_FIELDS = list(ORGANISATION_FIELDS)
 
 
 # ---------------------------------------------------------------------------

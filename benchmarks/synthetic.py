@@ -47,6 +47,8 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
+from consortia.imports.columns import ORGANISATION_FIELDS
+
 CHUNK = 5_000
 
 THEMES = [
@@ -367,23 +369,7 @@ def populate(
         for chunk in _chunks(organisation_rows(organisations, seed)):
             objs = [
                 Organisation(
-                    **{
-                        key: row[key]
-                        for key in (
-                            "slug",
-                            "name",
-                            "short_name",
-                            "classification",
-                            "description",
-                            "website",
-                            "email",
-                            "phone",
-                            "founded_on",
-                            "dissolved_on",
-                            "member_count",
-                            "is_public",
-                        )
-                    },
+                    **{key: row[key] for key in ORGANISATION_FIELDS},
                     search_names=search_names_for(row),
                 )
                 for row in chunk
@@ -562,18 +548,7 @@ def populate(
 
 COLUMNS = {
     "organisations": [
-        "slug",
-        "name",
-        "short_name",
-        "classification",
-        "description",
-        "website",
-        "email",
-        "phone",
-        "founded_on",
-        "dissolved_on",
-        "member_count",
-        "is_public",
+        *ORGANISATION_FIELDS,
         "identifiers",
         "former_names",
         "acronyms",

@@ -21,8 +21,9 @@ from django.db.models import CharField, ExpressionWrapper, F
 from directory.csv_safety import stream_csv
 
 from .cells import join_list, phone_for_export
+from .columns import NAME_COLUMNS, ORGANISATION_FIELDS
 from .fastdb import where_in
-from .kinds import NAME_COLUMNS, kind_name
+from .kinds import kind_name
 
 BATCH = 5_000
 
@@ -83,20 +84,7 @@ def _names(names_model, owner_field: str, ids: list[int]) -> dict:
 def _organisations(queryset) -> tuple[list[str], Iterator[list]]:
     from directory.models import Organisation, OrganisationIdentifier, OrganisationName
 
-    fields = [
-        "slug",
-        "name",
-        "short_name",
-        "classification",
-        "description",
-        "website",
-        "email",
-        "phone",
-        "founded_on",
-        "dissolved_on",
-        "member_count",
-        "is_public",
-    ]
+    fields = list(ORGANISATION_FIELDS)
     header = [*fields, "identifiers", *NAME_COLUMNS, "themes", "regions"]
     phone_index = fields.index("phone") + 1
 

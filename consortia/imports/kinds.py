@@ -37,19 +37,13 @@ from directory.search import VECTOR_SQL, update_search_vectors, update_search_wo
 
 from . import cells, fastdb
 from .cells import CellError
+from .columns import NAME_COLUMNS, ORGANISATION_FIELDS
 from .engine import Column, Importer, OrganisationReference, Reference, display
 
 ORGANISATION = OrganisationReference()
 CONSORTIUM = Reference("consortium", "consortia.Consortium")
 OUTPUT = Reference("joint output", "consortia.JointOutput")
 RELATIONSHIP_TYPE = Reference("relationship type", "directory.RelationshipType")
-
-NAME_COLUMNS = {
-    "former_names": "former",
-    "acronyms": "acronym",
-    "alternative_names": "alternative",
-    "welsh_names": "welsh",
-}
 
 
 def identifier_list(value: str) -> list[tuple[str, str]]:
@@ -96,23 +90,7 @@ class OrganisationImporter(Importer):
         Column("themes", cells.slug_list),
         Column("regions", cells.slug_list),
     ]
-    field_columns = {
-        name: name
-        for name in (
-            "slug",
-            "name",
-            "short_name",
-            "classification",
-            "description",
-            "website",
-            "email",
-            "phone",
-            "founded_on",
-            "dissolved_on",
-            "member_count",
-            "is_public",
-        )
-    }
+    field_columns = {name: name for name in ORGANISATION_FIELDS}
     m2m_columns = {"themes": "themes", "regions": "regions"}
     name_columns = NAME_COLUMNS
     names_model_label = "directory.OrganisationName"

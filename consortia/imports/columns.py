@@ -1,0 +1,25 @@
+"""Column names shared by the importer, the exporter and the benchmarks (no Django imports here)."""
+
+# The organisation's own single-value columns, in file order.
+ORGANISATION_FIELDS = (
+    "slug",
+    "name",
+    "short_name",
+    "classification",
+    "description",
+    "website",
+    "email",
+    "phone",
+    "founded_on",
+    "dissolved_on",
+    "member_count",
+    "is_public",
+)
+
+# Other-name columns and the kind of name each holds.
+NAME_COLUMNS = {
+    "former_names": "former",
+    "acronyms": "acronym",
+    "alternative_names": "alternative",
+    "welsh_names": "welsh",
+}
