@@ -132,7 +132,7 @@ class ConsortiumName(DatedModel):
 
     class Meta:
         ordering = ["consortium__name", "start_date", "name"]
-        verbose_name = "consortium's other name"
+        verbose_name = "other consortium name"
         constraints = [
             models.UniqueConstraint(
                 fields=["consortium", "name", "kind"],
