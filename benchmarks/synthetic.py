@@ -47,7 +47,7 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-from consortia.imports.columns import ORGANISATION_FIELDS
+from consortia.imports.columns import ORGANISATION_FIELDS, OUTPUT_FIELDS
 
 CHUNK = 5_000
 
@@ -471,20 +471,7 @@ def populate(
         for chunk in _chunks(output_rows(outputs, consortia, contacts, organisations, seed)):
             objs = [
                 JointOutput(
-                    **{
-                        k: r[k]
-                        for k in (
-                            "slug",
-                            "title",
-                            "kind",
-                            "published_on",
-                            "url",
-                            "summary",
-                            "key_findings",
-                            "recommendations",
-                            "is_public",
-                        )
-                    },
+                    **{k: r[k] for k in (*OUTPUT_FIELDS, "is_public")},
                     consortium_id=consortium_ids.get(r["consortium"]),
                     press_contact_id=contact_ids.get(r["press_contact"]),
                 )
@@ -577,14 +564,7 @@ COLUMNS = {
     "memberships": ["organisation", "consortium", "role", "start_date", "end_date", "note"],
     "contacts": ["organisation", "name", "job_title", "email", "phone", "is_public", "notes", "last_verified_on"],
     "outputs": [
-        "slug",
-        "title",
-        "kind",
-        "published_on",
-        "url",
-        "summary",
-        "key_findings",
-        "recommendations",
+        *OUTPUT_FIELDS,
         "consortium",
         "themes",
         "press_contact_organisation",

@@ -16,6 +16,18 @@ ORGANISATION_FIELDS = (
     "is_public",
 )
 
+# A joint output's own text and date columns, in file order (is_public comes last in the file).
+OUTPUT_FIELDS = (
+    "slug",
+    "title",
+    "kind",
+    "published_on",
+    "url",
+    "summary",
+    "key_findings",
+    "recommendations",
+)
+
 # Other-name columns and the kind of name each holds.
 NAME_COLUMNS = {
     "former_names": "former",

@@ -21,7 +21,7 @@ from django.db.models import CharField, ExpressionWrapper, F
 from directory.csv_safety import stream_csv
 
 from .cells import join_list, phone_for_export
-from .columns import NAME_COLUMNS, ORGANISATION_FIELDS
+from .columns import NAME_COLUMNS, ORGANISATION_FIELDS, OUTPUT_FIELDS
 from .fastdb import where_in
 from .kinds import kind_name
 
@@ -154,17 +154,7 @@ def _consortia(queryset):
 def _outputs(queryset):
     from consortia.models import JointOutput
 
-    fields = [
-        "slug",
-        "title",
-        "kind",
-        "published_on",
-        "url",
-        "summary",
-        "key_findings",
-        "recommendations",
-        "consortium__slug",
-    ]
+    fields = [*OUTPUT_FIELDS, "consortium__slug"]
     header = [*fields[:-1], "consortium", "themes", "press_contact_organisation", "press_contact", "is_public"]
 
     def rows():

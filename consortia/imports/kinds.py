@@ -37,7 +37,7 @@ from directory.search import VECTOR_SQL, update_search_vectors, update_search_wo
 
 from . import cells, fastdb
 from .cells import CellError
-from .columns import NAME_COLUMNS, ORGANISATION_FIELDS
+from .columns import NAME_COLUMNS, ORGANISATION_FIELDS, OUTPUT_FIELDS
 from .engine import Column, Importer, OrganisationReference, Reference, display
 
 ORGANISATION = OrganisationReference()
@@ -534,20 +534,7 @@ class OutputImporter(Importer):
         ),
         Column("is_public", cells.boolean(True)),
     ]
-    field_columns = {
-        n: n
-        for n in (
-            "slug",
-            "title",
-            "kind",
-            "published_on",
-            "url",
-            "summary",
-            "key_findings",
-            "recommendations",
-            "is_public",
-        )
-    }
+    field_columns = {name: name for name in (*OUTPUT_FIELDS, "is_public")}
     ref_columns = {
         "consortium": (CONSORTIUM, "consortium_id"),
         "press_contact_organisation": (ORGANISATION, "press_contact_organisation"),
