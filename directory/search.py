@@ -116,6 +116,30 @@ def update_search_words(ids: list[int]) -> None:
         )
 
 
+# What update_search_words counts as a word: a run of letters and digits (the regular expression
+# class [[:alnum:]] there), lowered.
+WORD_SEPARATORS = re.compile(r"[\W_]+")
+
+
+def add_search_words(texts: Iterable[str]) -> None:
+    """PostgreSQL only: add the words of these texts to the typo-correction list, as update_search_words would.
+
+    For bulk writers that already hold the text (an organisation's search_names,
+    description and theme names): the words are split and de-duplicated here,
+    and each distinct one is sent once.
+    """
+    words = set()
+    for text in texts:
+        words.update(WORD_SEPARATORS.split(text.lower()))
+    words = sorted(word for word in words if 3 <= len(word) <= 40)
+    with connection.cursor() as cursor:
+        for start in range(0, len(words), 50_000):
+            cursor.execute(
+                "INSERT INTO directory_search_word (word) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING",
+                [words[start : start + 50_000]],
+            )
+
+
 def search_vector_value(search_names: str, description: str, theme_names: Iterable[str]):
     """PostgreSQL: the vector update_search_vectors would compute, as an expression for an INSERT.
 

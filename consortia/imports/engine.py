@@ -249,6 +249,7 @@ class Importer:
         self.filename = filename
         self.allow_duplicate_names = allow_duplicate_names
         self.now = timezone.now()
+        self.now_cell = fastdb.datetime_cell(self.now)  # what is written for it
         self.report = ImportReport(kind=self.kind, filename=filename)
         self.present: set[str] = set()
         self.unnamed: list[int] = []
@@ -646,7 +647,7 @@ class Importer:
         history_ids = self.ids.reserve(history, len(records))
         user_id = self.user.pk if self.user is not None and self.user.pk else None
         extra = {
-            "history_date": self.now,
+            "history_date": self.now_cell,
             "history_change_reason": self.change_reason,
             "history_type": history_type,
             "history_user_id": user_id,
@@ -683,8 +684,8 @@ class Importer:
         for start in range(0, len(new_rows), WRITE_BATCH):
             records = []
             for row in new_rows[start : start + WRITE_BATCH]:
-                record = {**defaults, **self.new_values(row), "id": row.pk, "created_at": self.now}
-                record["updated_at"] = self.now
+                record = {**defaults, **self.new_values(row), "id": row.pk, "created_at": self.now_cell}
+                record["updated_at"] = self.now_cell
                 self.prepare_record(row, record)
                 records.append(record)
             self.insert_new(columns, records)
@@ -697,7 +698,7 @@ class Importer:
         for start in range(0, len(changed_rows), WRITE_BATCH):
             records = []
             for row in changed_rows[start : start + WRITE_BATCH]:
-                record = {**row.existing, **self.new_values(row), "updated_at": self.now}
+                record = {**row.existing, **self.new_values(row), "updated_at": self.now_cell}
                 self.prepare_record(row, record)
                 records.append(record)
             fastdb.update(self.model, written, [(r["id"], *[r[a] for a in written]) for r in records])
@@ -793,8 +794,8 @@ class Importer:
                                 "note": "",
                                 "start_date": None,
                                 "end_date": None,
-                                "created_at": self.now,
-                                "updated_at": self.now,
+                                "created_at": self.now_cell,
+                                "updated_at": self.now_cell,
                             }
                         )
         for record, pk in zip(created, self.ids.reserve(names_model, len(created)), strict=True):

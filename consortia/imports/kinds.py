@@ -33,7 +33,7 @@ from directory.models import (
     Theme,
 )
 from directory.names import fold, normalise_name
-from directory.search import VECTOR_SQL, update_search_vectors, update_search_words
+from directory.search import VECTOR_SQL, add_search_words, update_search_vectors
 
 from . import cells, fastdb
 from .cells import CellError
@@ -197,6 +197,7 @@ class OrganisationImporter(Importer):
         self.by_identifier: dict[tuple[str, str], int] = {}
         # (scheme, value) → id; whole records are read only for the few identifiers a file removes.
         self.current_identifiers: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
+        self.new_words: list[str] = []  # PostgreSQL: the searchable text of each new organisation
 
     def forget_unchanged(self, rows):
         super().forget_unchanged(rows)
@@ -282,8 +283,8 @@ class OrganisationImporter(Importer):
                     "organisation_id": row.pk,
                     "scheme": scheme,
                     "value": value,
-                    "created_at": self.now,
-                    "updated_at": self.now,
+                    "created_at": self.now_cell,
+                    "updated_at": self.now_cell,
                 }
                 for scheme, value in row.values["identifiers"]
                 if (scheme, value) not in current
@@ -301,12 +302,13 @@ class OrganisationImporter(Importer):
         self.report.timings["write identifiers"] = time.perf_counter() - started
         started = time.perf_counter()
         if connection.vendor == "postgresql":
-            # New rows got their vector in the insert (insert_new); they still add their words to the
-            # typo-correction list. Changed rows are refreshed whole.
-            for action, refresh in (("new", update_search_words), ("changed", update_search_vectors)):
-                ids = [row.pk for row in rows if row.action == action]
-                for start in range(0, len(ids), 20_000):
-                    refresh(ids[start : start + 20_000])
+            # New rows got their vector in the insert (insert_new); their words, gathered as they were
+            # written, go to the typo-correction list. Changed rows are refreshed whole.
+            add_search_words(self.new_words)
+            self.new_words = []
+            ids = [row.pk for row in rows if row.action == "changed"]
+            for start in range(0, len(ids), 20_000):
+                update_search_vectors(ids[start : start + 20_000])
         self.report.timings["write search index"] = time.perf_counter() - started
 
     def insert_new(self, columns, records):
@@ -317,16 +319,18 @@ class OrganisationImporter(Importer):
             self._theme_names = dict(Theme.objects.values_list("pk", "name"))
         names = self._theme_names
         vector = VECTOR_SQL.format(names="s.search_names", description="s.description", themes="s.theme_names")
+
+        def rows():
+            for r in records:
+                theme_names = " ".join(sorted(names[pk] for pk in r["_themes"]))
+                # The same text update_search_words splits into words.
+                self.new_words.append(f"{r['search_names']} {r['description']} {theme_names}")
+                yield [*(r.get(a) for a in columns), theme_names]
+
         fastdb.insert_computing(
             Organisation,
             columns,
-            (
-                [
-                    *(r.get(a) for a in columns),
-                    " ".join(sorted(names[pk] for pk in r["_themes"])),
-                ]
-                for r in records
-            ),
+            rows(),
             inputs=["theme_names"],
             computed={"search_vector": vector},
         )

@@ -174,6 +174,55 @@ def test_imported_organisations_get_the_vector_a_refresh_would_give_on_postgresq
     assert Organisation.objects.get(slug="example-trust").search_vector is not None
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the typo-correction word list is PostgreSQL's")
+def test_imported_organisations_add_the_words_a_refresh_would_add_on_postgresql():
+    """The importer splits words itself; they must be exactly the words update_search_words finds."""
+    from directory.search import THEME_NAMES_SQL
+
+    ThemeFactory(slug="carers", name="Carers’ Rights")
+    report = run(
+        "organisations",
+        "slug,name,description,themes,identifiers,acronyms\n"
+        'cafe-trust,Café Trust,"A naïve résumé: co-operative_work, 2024 & ÉCOLE",carers,GB-CHC-1234567,CT\n'
+        "other-trust,Other Trust (Wales),Straße und Ærø,,,\n",
+    )
+    assert report.written, report.as_text()
+    themes = THEME_NAMES_SQL.format(alias="o")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT DISTINCT w FROM directory_organisation o,
+                regexp_split_to_table(lower(o.search_names || ' ' || o.description || ' '
+                    || coalesce({themes}, '')), '[^[:alnum:]]+') AS w
+            WHERE length(w) BETWEEN 3 AND 40"""
+        )
+        expected = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT word FROM directory_search_word")
+        words = {row[0] for row in cursor.fetchall()}
+    assert {"cafe", "naïve", "résumé", "operative", "work", "école", "straße", "ærø", "1234567", "rights"} <= expected
+    assert expected <= words
+    assert "gb-chc-1234567" not in words and "co-operative" not in words
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="sequences are PostgreSQL's")
+def test_reserved_ids_are_the_sequences_own_even_when_it_hands_out_gaps():
+    from consortia.imports.fastdb import IdReserver
+    from directory.models import Theme
+
+    reserver = IdReserver()
+    block = reserver.reserve(Theme, 5)
+    assert isinstance(block, range) and len(block) == 5
+    # Another session taking values in between leaves gaps; a step of 3 stands in for it here.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence('directory_theme', 'id')")
+        sequence = cursor.fetchone()[0]
+        cursor.execute(f"ALTER SEQUENCE {sequence} INCREMENT BY 3")
+        scattered = reserver.reserve(Theme, 4)
+        assert list(scattered) == [block[-1] + 3 * step for step in range(1, 5)]
+        cursor.execute("SELECT nextval(%s)", [sequence])
+        assert cursor.fetchone()[0] == scattered[-1] + 3
+    assert reserver.reserve(Theme, 0) == range(0)
+
+
 def test_a_dry_run_writes_nothing():
     report = run("organisations", "slug,name\nexample-trust,Example Trust\n", dry_run=True)
     assert report.new == 1 and not report.written
