@@ -13,6 +13,8 @@ import csv
 import datetime
 import io
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 
 from django.db import connection
 
@@ -85,16 +87,18 @@ class IdReserver:
         return range(start, start + count)
 
 
-class _CsvBuffer(io.StringIO):
-    pass
-
-
 def _copy(cursor, table: str, columns: list[str], rows: Iterable[Sequence], not_null: Sequence[str] = ()) -> None:
     """COPY … (FORMAT csv): the csv module writes in C; an unquoted empty cell is NULL except in not_null columns.
 
     Every column that cannot be NULL is listed in FORCE_NOT_NULL, so an empty text
     value arrives as an empty string; nullable columns (dates, numbers) get NULL.
     Booleans are written as True/False, which PostgreSQL reads.
+
+    Rows go in chunks, and while the server stores one chunk (a second thread
+    waits on it, without the GIL) this one builds the next: the Python work and
+    the database's overlap on two cores. The statements still run one after
+    another on the caller's connection and transaction; an error in any chunk
+    is raised here.
     """
     column_sql = ", ".join(_quote(c) for c in columns)
     options = "FORMAT csv"
@@ -102,22 +106,23 @@ def _copy(cursor, table: str, columns: list[str], rows: Iterable[Sequence], not_
     if forced:
         options += f", FORCE_NOT_NULL ({', '.join(_quote(c) for c in forced)})"
     sql = f"COPY {_quote(table)} ({column_sql}) FROM STDIN WITH ({options})"
-    buffer = _CsvBuffer()
-    writer = csv.writer(buffer, lineterminator="\n")
-    batch = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= COPY_CHUNK:
-            writer.writerows(batch)
-            batch.clear()
-            buffer.seek(0)
-            cursor.copy_expert(sql, buffer)
-            buffer.seek(0)
-            buffer.truncate()
-    if batch:
-        writer.writerows(batch)
+
+    def send(buffer: io.StringIO) -> None:
         buffer.seek(0)
         cursor.copy_expert(sql, buffer)
+
+    rows = iter(rows)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="copy") as sender:
+        pending = None
+        while chunk := list(islice(rows, COPY_CHUNK)):
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerows(chunk)
+            del chunk
+            if pending is not None:
+                pending.result()
+            pending = sender.submit(send, buffer)
+        if pending is not None:
+            pending.result()
 
 
 def _not_null_columns(model) -> list[str]:

@@ -71,5 +71,7 @@ def test_docs_load_their_assets_from_this_site_not_a_cdn(db, client):
         assert asset.startswith("/static/") or asset.startswith("/api/v1/"), asset
         if asset.startswith("/static/"):
             assert finders.find(asset.removeprefix("/static/")), f"{asset} is not served by this project"
-    assert "cdn" not in html.lower() and "https://" not in html
+    # The page carries a random CSRF token, which may happen to contain the letters "cdn".
+    without_tokens = re.sub(r'"[A-Za-z0-9]{32,}"', '""', html)
+    assert "cdn" not in without_tokens.lower() and "https://" not in html
     assert "/api/v1/schema/" in html
