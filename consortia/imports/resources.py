@@ -112,7 +112,8 @@ class EngineResource(resources.ModelResource):
         for number, by_column in sorted(messages.items()):
             # Row numbers are the spreadsheet's: the heading is row 1, the dataset's first row is row 2.
             index = number - 2
-            values = dict(zip(headers, dataset[index], strict=False)) if 0 <= index < len(dataset) else {}
+            cells = dataset[index] if 0 <= index < len(dataset) else ()
+            values = {header: cells[i] if i < len(cells) else "" for i, header in enumerate(headers)}
             error = ValidationError({column: list(texts) for column, texts in by_column.items()})
             result.append_invalid_row(number, values, error)
             if collect_failed_rows:
