@@ -253,7 +253,6 @@ class Importer:
         self.report = ImportReport(kind=self.kind, filename=filename)
         self.present: set[str] = set()
         self.unnamed: list[int] = []
-        self.existing_by_key: dict[tuple, dict] = {}
         self.current_m2m: dict[str, dict[int, list[tuple[int, int]]]] = {f: {} for f in self.m2m_columns.values()}
         self.current_names: dict[int, dict[tuple[str, str], dict]] = defaultdict(dict)
         self.ids = fastdb.IdReserver()
@@ -498,8 +497,7 @@ class Importer:
             for record in self.existing_values(queryset, attnames):
                 self.normalise_existing(record)
                 found[tuple(record[a] for a in self.key)] = record
-        if self.keep_existing_by_key:
-            self.existing_by_key.update(found)
+        self.remember_existing(found)
         for row in rows:
             record = found.get(self.key_of(row))
             if record is not None:
@@ -520,8 +518,8 @@ class Importer:
 
     phone_fields: tuple[str, ...] = ()
 
-    # Memberships check overlaps against every recorded period of the organisations in the file.
-    keep_existing_by_key = False
+    def remember_existing(self, found: dict[tuple, dict]) -> None:
+        """Hook: keep what later checks need of the records this batch read (memberships: their periods)."""
 
     def load_related(self, rows: list[Row]) -> None:
         """Current many-to-many links and other names of the matched records (added to what earlier batches read)."""

@@ -197,7 +197,6 @@ class OrganisationImporter(Importer):
         self.by_identifier: dict[tuple[str, str], int] = {}
         # (scheme, value) → id; whole records are read only for the few identifiers a file removes.
         self.current_identifiers: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
-        self.new_words: list[str] = []  # PostgreSQL: the searchable text of each new organisation
 
     def forget_unchanged(self, rows):
         super().forget_unchanged(rows)
@@ -302,29 +301,28 @@ class OrganisationImporter(Importer):
         self.report.timings["write identifiers"] = time.perf_counter() - started
         started = time.perf_counter()
         if connection.vendor == "postgresql":
-            # New rows got their vector in the insert (insert_new); their words, gathered as they were
-            # written, go to the typo-correction list. Changed rows are refreshed whole.
-            add_search_words(self.new_words)
-            self.new_words = []
+            # New rows got their vector and their words in the insert (insert_new). Changed rows are
+            # refreshed whole.
             ids = [row.pk for row in rows if row.action == "changed"]
             for start in range(0, len(ids), 20_000):
                 update_search_vectors(ids[start : start + 20_000])
         self.report.timings["write search index"] = time.perf_counter() - started
 
     def insert_new(self, columns, records):
-        """On PostgreSQL the full-text vector is computed in the insert, as update_search_vectors would."""
+        """On PostgreSQL the full-text vector is computed in the insert, as update_search_vectors would,
+        and the batch's words join the typo-correction list, as update_search_words would add them."""
         if connection.vendor != "postgresql":
             return super().insert_new(columns, records)
         if not hasattr(self, "_theme_names"):
             self._theme_names = dict(Theme.objects.values_list("pk", "name"))
         names = self._theme_names
         vector = VECTOR_SQL.format(names="s.search_names", description="s.description", themes="s.theme_names")
+        texts = []  # the text update_search_words splits into words, for this batch only
 
         def rows():
             for r in records:
                 theme_names = " ".join(sorted(names[pk] for pk in r["_themes"]))
-                # The same text update_search_words splits into words.
-                self.new_words.append(f"{r['search_names']} {r['description']} {theme_names}")
+                texts.append(f"{r['search_names']} {r['description']} {theme_names}")
                 yield [*(r.get(a) for a in columns), theme_names]
 
         fastdb.insert_computing(
@@ -334,6 +332,7 @@ class OrganisationImporter(Importer):
             inputs=["theme_names"],
             computed={"search_vector": vector},
         )
+        add_search_words(texts)
 
     extra_attnames = ("search_names",)
 
@@ -459,7 +458,6 @@ class ConsortiumImporter(Importer):
 class MembershipImporter(Importer):
     kind = "memberships"
     model = Membership
-    keep_existing_by_key = True
     columns = [
         Column("organisation", cells.reference, required=True, help="Slug or identifier of the organisation."),
         Column("consortium", cells.reference, required=True, help="Slug of the consortium."),
@@ -479,15 +477,26 @@ class MembershipImporter(Importer):
         )
     )
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Every recorded period of the organisations in the file, as (organisation, consortium, role) →
+        # [(start, end, id)]: only what the overlap check needs, not whole records.
+        self.recorded_periods: dict[tuple, list[tuple]] = defaultdict(list)
+
+    def remember_existing(self, found):
+        for record in found.values():
+            self.recorded_periods[(record["organisation_id"], record["consortium_id"], record["role"])].append(
+                (record["start_date"], record["end_date"], record["id"])
+            )
+
     def check_against_database(self, rows):
         """No two periods of the same organisation, consortium and role may share a day."""
         groups: dict[tuple, list] = defaultdict(list)
         matched = {row.pk for row in rows if row.pk}
-        for record in self.existing_by_key.values():
-            if record["id"] not in matched:
-                groups[(record["organisation_id"], record["consortium_id"], record["role"])].append(
-                    (record["start_date"], record["end_date"], None)
-                )
+        for key, periods in self.recorded_periods.items():
+            for start, end, pk in periods:
+                if pk not in matched:
+                    groups[key].append((start, end, None))
         for row in rows:
             if not row.errors:
                 key = self.key_of(row)[:3]
