@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator
 RISKY_FIRST_CHARACTERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def escape_cell(value) -> str:
+def plain_cell(value) -> str:
+    """A value as CSV text: blank for None, true/false, ISO 8601 dates, lists joined with “;”."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -22,7 +23,12 @@ def escape_cell(value) -> str:
         return value.isoformat()
     if isinstance(value, list | tuple | set):
         value = ";".join(str(item) for item in value)
-    text = str(value)
+    return str(value)
+
+
+def escape_cell(value) -> str:
+    """plain_cell, with an apostrophe in front of anything a spreadsheet could run as a formula."""
+    text = plain_cell(value)
     if text.startswith(RISKY_FIRST_CHARACTERS):
         return "'" + text
     return text

@@ -34,7 +34,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from import_export import fields, resources
 from import_export.results import Error, Result, RowResult
 
-from directory.csv_safety import escape_cell
+from directory.csv_safety import escape_cell, plain_cell
 
 from .exports import export_rows
 from .kinds import IMPORTERS
@@ -42,16 +42,13 @@ from .services import csv_import
 
 
 def _cell(value) -> str:
-    """A dataset value as the text a CSV file would hold (datasets loaded from spreadsheets carry dates)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime) and not value.time():
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+    """A dataset value as the text a CSV file would hold (datasets loaded from spreadsheets carry dates).
+
+    Not escaped: a formula in an imported cell must reach the engine as it is, to be refused there.
+    """
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
+        value = value.date()
+    return plain_cell(value)
 
 
 def dataset_as_csv(dataset: tablib.Dataset) -> bytes:

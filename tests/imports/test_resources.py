@@ -108,3 +108,17 @@ def test_the_example_files_load_through_the_resources(seed, kind):
     result = RESOURCES[kind]().import_data(dataset(text))
     assert not result.has_errors() and not result.has_validation_errors(), result.invalid_rows
     assert result.totals["new"] == len(dataset(text)) > 0
+
+
+def test_dates_and_booleans_from_a_spreadsheet_dataset_are_read_as_typed():
+    """Datasets loaded from .xlsx carry datetimes at midnight and booleans, not text."""
+    import datetime
+
+    data = tablib.Dataset(
+        ("example-trust", "Example Trust", datetime.datetime(2001, 2, 3), False),
+        headers=["slug", "name", "founded_on", "is_public"],
+    )
+    result = OrganisationResource().import_data(data)
+    assert not result.has_validation_errors(), result.invalid_rows
+    organisation = Organisation.objects.get(slug="example-trust")
+    assert (organisation.founded_on, organisation.is_public) == (datetime.date(2001, 2, 3), False)
