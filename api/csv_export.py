@@ -1,9 +1,9 @@
 """`?format=csv` on every list: the same filtered, visible rows, streamed as CSV.
 
-Records with an import format use its columns (`consortia.imports.exports`),
+Records with an import format use its columns (`csvio.exports`),
 so an exported file imports back unchanged; themes and regions, which have
 none, get flat columns here. Every cell goes through
-`directory.csv_safety.stream_csv`, the one place that escapes spreadsheet
+`csvio.safety.stream_csv`, the one place that escapes spreadsheet
 formulas. Rows come in record order (oldest first): the export reads in
 primary-key batches to keep memory flat.
 
@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
 
-from consortia.imports.exports import export_rows
-from directory.csv_safety import stream_csv
+from csvio.exports import export_rows
+from csvio.safety import stream_csv
 from directory.models import Contact
 
 

@@ -39,7 +39,7 @@ class DirectoryViewSet(viewsets.ModelViewSet):
     """Shared plumbing: list/detail serializers, CSV lists, validated writes."""
 
     list_serializer_class = None
-    csv_kind: str | None = None  # a kind with an import format (consortia.imports), else csv_columns
+    csv_kind: str | None = None  # a kind with an import format (csvio), else csv_columns
     csv_columns: list = []
 
     def get_serializer_class(self):

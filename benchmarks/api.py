@@ -19,7 +19,7 @@ median and p95 latency and the number of SQL queries, twice:
   own nested data — the N+1 pattern the prefetching exists to avoid.
 
 The CSV export reads in primary-key batches with one query per batch and list
-column (consortia.imports.exports); it never used prefetch_related, so its
+column (csvio.exports); it never used prefetch_related, so its
 "off" column is the same code and is shown only for completeness.
 """
 

@@ -25,7 +25,7 @@ def ensure_synthetic_postgres(organisations: int) -> None:
     call_command("migrate", verbosity=0)
     if Organisation.objects.filter(slug__startswith="synthetic-organisation-").exists():
         return
-    from benchmarks.synthetic import populate
+    from csvio.synthetic import populate
 
     print(f"Populating {organisations} synthetic organisations…", flush=True)
     start = time.perf_counter()

@@ -3,7 +3,7 @@
     python benchmarks/csv_import.py                       # 100,000 organisations, PostgreSQL and SQLite
     python benchmarks/csv_import.py --organisations 10000 --databases sqlite
 
-It writes the synthetic data set of benchmarks/synthetic.py as CSV files
+It writes the synthetic data set of csvio/synthetic.py as CSV files
 (100,000 organisations, 200,000 memberships across 500 consortia, 20,000
 contacts), then on each database measures rows per second and peak memory for:
 
@@ -49,7 +49,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from consortia.imports.columns import ORGANISATION_FIELDS  # noqa: E402
+from csvio.columns import ORGANISATION_FIELDS  # noqa: E402
 
 PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/consortia_csv_bench"
 PLAIN_FIELDS = list(ORGANISATION_FIELDS)
@@ -196,7 +196,7 @@ def step_import_export(folder: Path, phase: str, limit: int = 0) -> int:
 def step_ours(folder: Path, phase: str, kind: str = "organisations") -> int:
     from django.contrib.auth import get_user_model
 
-    from consortia.imports.services import csv_import
+    from csvio.services import csv_import
 
     user, _ = get_user_model().objects.get_or_create(username="benchmark")
     report = csv_import(kind, folder / f"{kind}.csv", user=user, filename=f"{kind}.csv")
@@ -298,7 +298,7 @@ def step_export_plain(folder: Path, phase: str) -> int:
 
 
 def step_export_ours(folder: Path, phase: str) -> int:
-    from consortia.imports.services import csv_export
+    from csvio.services import csv_export
 
     count = -1
     with (folder / "export-ours.csv").open("w", newline="", encoding="utf-8") as handle:
@@ -376,7 +376,7 @@ class Database:
         elif self.path.exists():
             self.path.unlink()
         subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        code = "from benchmarks.synthetic import ensure_themes; ensure_themes()"
+        code = "from csvio.synthetic import ensure_themes; ensure_themes()"
         subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True)
         if self.vendor == "postgresql":
             self._psql(f'CREATE DATABASE "{self.template}" TEMPLATE "{self.name}"')
@@ -514,7 +514,7 @@ def main() -> None:
     args.scratch = str(scratch)
     folder = scratch / "files"
     sys.path.insert(0, str(ROOT))
-    from benchmarks.synthetic import write_csv_files
+    from csvio.synthetic import write_csv_files
 
     started = time.perf_counter()
     write_csv_files(

@@ -200,9 +200,3 @@ class OutputContributorAdmin(SimpleHistoryAdmin):
     search_fields = ["organisation__name", "output__title"]
     autocomplete_fields = ["organisation", "output"]
     list_select_related = ["organisation", "output"]
-
-
-# CSV import, export and reports (issue 4) on every kind's list, for Coordinators.
-from .imports.admin import enable_csv_admin  # noqa: E402
-
-enable_csv_admin(admin.site)

@@ -143,7 +143,7 @@ def add_search_words(texts: Iterable[str]) -> None:
 def search_vector_value(search_names: str, description: str, theme_names: Iterable[str]):
     """PostgreSQL: the vector update_search_vectors would compute, as an expression for an INSERT.
 
-    Bulk loads (benchmarks/synthetic.py) pass it as ``search_vector`` to
+    Bulk loads (csvio/synthetic.py) pass it as ``search_vector`` to
     ``bulk_create`` so that no row has to be rewritten afterwards (theme names
     are sorted in both, so a later refresh finds nothing to change); they must
     still call ``update_search_words`` for the rows they insert.

@@ -7,7 +7,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from consortia.imports.services import csv_import
+from csvio.services import csv_import
 
 BAD_FILES = Path(__file__).parent / "bad_files"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from consortia.imports.exports import csv_export, export_rows
-from consortia.imports.services import csv_import
-from directory.csv_safety import RISKY_FIRST_CHARACTERS
+from csvio.exports import csv_export, export_rows
+from csvio.safety import RISKY_FIRST_CHARACTERS
+from csvio.services import csv_import
 from directory.models import Contact, Organisation
 from tests.factories import ContactFactory, OrganisationFactory
 

@@ -3,8 +3,8 @@
 import pytest
 from django.db import connection
 
-from consortia.imports.services import csv_import
 from consortia.models import Membership
+from csvio.services import csv_import
 from directory.models import Organisation, OrganisationIdentifier
 from tests.factories import IdentifierFactory, OrganisationFactory, OrganisationNameFactory, ThemeFactory, UserFactory
 
@@ -201,7 +201,7 @@ def test_imported_organisations_add_the_words_a_refresh_would_add_on_postgresql(
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="sequences are PostgreSQL's")
 def test_reserved_ids_are_the_sequences_own_even_when_it_hands_out_gaps():
-    from consortia.imports.fastdb import IdReserver
+    from csvio.fastdb import IdReserver
     from directory.models import Theme
 
     reserver = IdReserver()

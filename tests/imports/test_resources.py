@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 import tablib
 
-from consortia.imports.kinds import IMPORTERS
-from consortia.imports.resources import RESOURCES, MembershipResource, OrganisationResource
 from consortia.models import Membership
+from csvio.kinds import IMPORTERS
+from csvio.resources import RESOURCES, MembershipResource, OrganisationResource
 from directory.models import Organisation
 from tests.factories import ConsortiumFactory, OrganisationFactory, ThemeFactory, UserFactory
 

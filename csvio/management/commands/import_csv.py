@@ -5,8 +5,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management import BaseCommand, CommandError
 
-from consortia.imports.kinds import IMPORTERS, kind_name
-from consortia.imports.services import csv_import
+from csvio.kinds import IMPORTERS, kind_name
+from csvio.services import csv_import
 
 
 class Command(BaseCommand):

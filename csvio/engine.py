@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import CharField, ExpressionWrapper, F
 from django.utils import timezone
 
-from directory.csv_safety import RISKY_FIRST_CHARACTERS
+from csvio.safety import RISKY_FIRST_CHARACTERS
 
 from . import fastdb
 from .cells import CellError, join_list
@@ -81,7 +81,7 @@ class ImportReport:
 
     def error_csv(self) -> Iterator[str]:
         """The errors as CSV lines: row, column, message (spreadsheet-safe)."""
-        from directory.csv_safety import stream_csv
+        from csvio.safety import stream_csv
 
         return stream_csv(["row", "column", "message"], ([e.row or "", e.column, e.message] for e in self.errors))
 

@@ -5,8 +5,8 @@ import sys
 
 from django.core.management import BaseCommand, CommandError
 
-from consortia.imports import reports
-from directory.csv_safety import stream_csv
+from consortia import reports
+from csvio.safety import stream_csv
 
 
 def _date(text: str) -> datetime.date:

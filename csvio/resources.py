@@ -34,7 +34,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from import_export import fields, resources
 from import_export.results import Error, Result, RowResult
 
-from directory.csv_safety import escape_cell, plain_cell
+from csvio.safety import escape_cell, plain_cell
 
 from .exports import export_rows
 from .kinds import IMPORTERS

@@ -1,20 +1,10 @@
-"""Fill the database (or a folder of CSV files) with the synthetic data set of benchmarks/synthetic.py."""
+"""Fill the database (or a folder of CSV files) with the synthetic data set of csvio/synthetic.py."""
 
-import sys
 import time
 
-from django.conf import settings
 from django.core.management import BaseCommand, CommandError
 
-
-def _synthetic():
-    # benchmarks/ sits beside manage.py; make sure it can be imported however the command is run.
-    root = str(settings.BASE_DIR)
-    if root not in sys.path:
-        sys.path.insert(0, root)
-    from benchmarks import synthetic
-
-    return synthetic
+from csvio import synthetic
 
 
 class Command(BaseCommand):
@@ -34,7 +24,6 @@ class Command(BaseCommand):
         parser.add_argument("--csv", metavar="FOLDER", help="Write CSV import files to FOLDER instead.")
 
     def handle(self, *args, **options):
-        synthetic = _synthetic()
         counts = {
             key: options[key]
             for key in ("organisations", "memberships", "consortia", "contacts", "outputs", "relationships", "seed")

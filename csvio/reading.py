@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from directory.csv_safety import RISKY_FIRST_CHARACTERS, unescape_cell
+from csvio.safety import RISKY_FIRST_CHARACTERS, unescape_cell
 
 
 class FileRefused(Exception):

@@ -2,7 +2,7 @@
 
 ``export_rows(kind, queryset)`` gives the header and an iterator of rows of
 plain values (lists already joined with “;”); ``csv_export`` turns them into
-CSV lines through ``directory.csv_safety.stream_csv``. Visibility is the
+CSV lines through ``csvio.safety.stream_csv``. Visibility is the
 caller's business: pass a queryset already filtered for the user (anonymous
 visitors: public records, public contacts only).
 
@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import CharField, ExpressionWrapper, F
 
-from directory.csv_safety import stream_csv
+from csvio.safety import stream_csv
 
 from .cells import join_list, phone_for_export
 from .columns import NAME_COLUMNS, ORGANISATION_FIELDS, OUTPUT_FIELDS

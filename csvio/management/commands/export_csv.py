@@ -4,8 +4,8 @@ import sys
 
 from django.core.management import BaseCommand, CommandError
 
-from consortia.imports.kinds import IMPORTERS, kind_name
-from consortia.imports.services import csv_export
+from csvio.kinds import IMPORTERS, kind_name
+from csvio.services import csv_export
 
 
 class Command(BaseCommand):

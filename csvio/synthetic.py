@@ -13,7 +13,7 @@ From a benchmark (any database Django is connected to, ideally empty)::
     import django, os
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     django.setup()
-    from benchmarks.synthetic import populate
+    from csvio.synthetic import populate
     populate(organisations=100_000, memberships=200_000, consortia=500, contacts=20_000, outputs=20_000)
 
 or from the shell: ``python manage.py generate_synthetic --organisations 100000``.
@@ -47,7 +47,7 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-from consortia.imports.columns import ORGANISATION_FIELDS, OUTPUT_FIELDS
+from csvio.columns import ORGANISATION_FIELDS, OUTPUT_FIELDS
 
 CHUNK = 5_000
 

@@ -36,9 +36,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 
-from directory.csv_safety import stream_csv
+from consortia import reports
+from csvio.safety import stream_csv
 
-from . import reports
 from .exports import csv_export
 from .kinds import IMPORTERS
 from .reading import max_bytes, max_rows
@@ -316,3 +316,7 @@ def enable_csv_admin(site: admin.AdminSite | None = None) -> None:
         )
         site.unregister(model)
         site.register(model, combined)
+
+
+# CSV import, export and reports on every kind's list, for Coordinators.
+enable_csv_admin(admin.site)
