@@ -91,8 +91,8 @@ def main():
     from django.test.utils import CaptureQueriesContext
 
     from directory.models import Organisation
-    from directory.search import PreparedQuery, search_organisations
-    from web.search import DocumentMatch, DocumentResults
+    from search.documents import DocumentMatch, DocumentResults
+    from search.index import PreparedQuery, search_organisations
 
     ensure_synthetic_postgres(args.organisations)
     total = Organisation.objects.count()

@@ -33,7 +33,7 @@ from directory.models import (
     Theme,
 )
 from directory.names import fold, normalise_name
-from directory.search import VECTOR_SQL, add_search_words, update_search_vectors
+from search.index import VECTOR_SQL, add_search_words, update_search_vectors
 
 from . import cells, fastdb
 from .cells import CellError

@@ -353,7 +353,7 @@ def populate(
         RelationshipType,
         Theme,
     )
-    from directory.search import search_vector_value, update_search_words
+    from search.index import search_vector_value, update_search_words
 
     if relationships is None:
         relationships = organisations // 20

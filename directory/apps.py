@@ -5,6 +5,3 @@ class DirectoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "directory"
     verbose_name = "Directory"
-
-    def ready(self) -> None:
-        from . import signals  # noqa: F401

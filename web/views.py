@@ -1,4 +1,4 @@
-"""The member-facing directory: thin views over queryset methods and web.search."""
+"""The member-facing directory: thin views over queryset methods and search.documents."""
 
 import datetime
 
@@ -18,9 +18,8 @@ from consortia.models import (
     Role,
 )
 from directory.models import Contact, Organisation, OrganisationRelationship, Theme
-from directory.search import filter_organisations, suggest_organisations, uses_full_text
-
-from .search import SearchParams, cached, current_member_counts, run_search, search_consortia, today
+from search.documents import SearchParams, cached, current_member_counts, run_search, search_consortia, today
+from search.index import filter_organisations, suggest_organisations, uses_full_text
 
 PAGE_SIZE = 20
 OUTPUT_FILTERS = ("kind", "consortium", "contributor", "theme", "year")

@@ -46,7 +46,7 @@ class OrganisationQuerySet(VisibilityQuerySet):
         This is the portable fallback; `directory.search` adds ranked full-text
         and trigram matching on PostgreSQL.
         """
-        from ..search import search_organisations
+        from search.index import search_organisations
 
         return search_organisations(self, query)
 

@@ -153,7 +153,7 @@ def test_identifiers_and_other_names_are_replaced_and_searchable():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="search_vector exists on PostgreSQL only")
 def test_imported_organisations_get_the_vector_a_refresh_would_give_on_postgresql():
-    from directory.search import THEME_NAMES_SQL, VECTOR_SQL
+    from search.index import THEME_NAMES_SQL, VECTOR_SQL
 
     ThemeFactory(slug="carers", name="Carers")
     ThemeFactory(slug="housing", name="Housing")
@@ -177,7 +177,7 @@ def test_imported_organisations_get_the_vector_a_refresh_would_give_on_postgresq
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the typo-correction word list is PostgreSQL's")
 def test_imported_organisations_add_the_words_a_refresh_would_add_on_postgresql():
     """The importer splits words itself; they must be exactly the words update_search_words finds."""
-    from directory.search import update_search_words
+    from search.index import update_search_words
 
     ThemeFactory(slug="carers", name="Carers’ Rights")
     report = run(

@@ -146,8 +146,8 @@ def test_an_organisation_in_two_roles_is_one_member_everywhere(seed, search, cli
 
 @on_postgres
 def test_broad_and_narrow_matches_are_listed_in_the_same_order():
-    from directory.search import PreparedQuery
-    from web.search import DocumentMatch, DocumentResults
+    from search.documents import DocumentMatch, DocumentResults
+    from search.index import PreparedQuery
 
     OrganisationFactory(name="Zenith Race Equality Network")
     for name in ("Cedar Project", "Alder Project", "Birch Project"):

@@ -2,7 +2,7 @@ from django.apps import apps
 from django.core.management import BaseCommand, call_command
 
 from directory.models import Organisation
-from directory.search import refresh_search_index
+from search.index import refresh_search_index
 
 SEED_REASON = "Loaded from the seed data (fixtures/seed.json)"
 

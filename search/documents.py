@@ -25,7 +25,8 @@ from django.utils import timezone
 
 from consortia.models import Consortium, Membership
 from directory.models import Classification, Organisation, Region, Theme
-from directory.search import PreparedQuery, filter_organisations, normalise_query, rank_organisations, uses_full_text
+
+from .index import PreparedQuery, filter_organisations, normalise_query, rank_organisations, uses_full_text
 
 FACET_LIMIT = 20
 GENERATION_KEY = "web:directory-generation"

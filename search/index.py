@@ -21,7 +21,7 @@ on single saves and by bulk imports once per batch.
   subject matching 12,000 organisations is counted without reading the wide
   organisation rows. That page lists first the organisations whose names
   match (ranked by ts_rank; names-only index, migration 0006), then the other
-  matches (description or theme) by name; see web/search.py. The API and the
+  matches (description or theme) by name; see search/documents.py. The API and the
   admin keep the ranking above.
 * On SQLite (the fallback): every word of the query, folded to lower case
   without accents, must appear somewhere in the row's names, acronyms, former
@@ -40,7 +40,7 @@ from collections.abc import Iterable
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
-from .names import fold
+from directory.names import fold
 
 MAX_WORDS = 8
 CORRECTIONS_PER_WORD = 3
@@ -48,7 +48,7 @@ FALLBACK_CUTOFF = 0.7  # difflib ratio: "clinx" and "clinks" score 0.73
 
 
 def refresh_search_index(organisation_ids: Iterable[int]) -> None:
-    from .models import Organisation
+    from directory.models import Organisation
 
     ids = list(organisation_ids)
     if not ids:
@@ -203,7 +203,7 @@ def fallback_corrections(tokens: list[str]) -> dict[str, list[str]]:
     One query tells which words appear somewhere; only when one does not is the
     list of words in names read (fine at demo sizes; PostgreSQL keeps a table).
     """
-    from .models import Organisation
+    from directory.models import Organisation
 
     candidates = [token for token in tokens if len(token) >= 3 and token.isalpha()]
     if not candidates:

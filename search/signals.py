@@ -8,8 +8,9 @@ writes do not send signals: they call `refresh_search_index` themselves.
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Organisation, OrganisationIdentifier, OrganisationName
-from .search import refresh_search_index
+from directory.models import Organisation, OrganisationIdentifier, OrganisationName
+
+from .index import refresh_search_index
 
 
 @receiver(post_save, sender=Organisation)
