@@ -105,9 +105,7 @@ class Consortium(DatedModel):
 
     @property
     def leads(self):
-        from .memberships import Role
-
-        leads = self.memberships.current().filter(role=Role.LEAD).select_related("organisation")
+        leads = self.memberships.leads().select_related("organisation")
         return [membership.organisation for membership in leads]
 
 

@@ -2,11 +2,10 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from directory.models import DatedModel, DatedQuerySet, Organisation
-from directory.models.base import dates_check
+from directory.models.base import VisibilityQuerySet, dates_check
 
 from .consortia import Consortium
 
@@ -19,7 +18,16 @@ class Role(models.TextChoices):
     SECRETARIAT = "secretariat", "Secretariat"
 
 
-class MembershipQuerySet(DatedQuerySet):
+class MembershipQuerySet(VisibilityQuerySet, DatedQuerySet):
+    def public(self):
+        """A visitor sees a membership when both the organisation and the consortium are public."""
+        return self.filter(organisation__is_public=True, consortium__is_public=True)
+
+    def leads(self, date=None):
+        """Who leads: memberships in the lead role in force on `date` (default today)."""
+        in_force = self.as_of(date) if date is not None else self.current()
+        return in_force.filter(role=Role.LEAD)
+
     def for_consortium(self, consortium):
         return self.filter(consortium=consortium)
 
@@ -28,15 +36,6 @@ class MembershipQuerySet(DatedQuerySet):
 
     def with_role(self, role: str):
         return self.filter(role=role)
-
-    def overlapping(self, start_date, end_date):
-        """Memberships whose period shares at least one day with [start_date, end_date]."""
-        condition = Q()
-        if end_date is not None:
-            condition &= Q(start_date__isnull=True) | Q(start_date__lte=end_date)
-        if start_date is not None:
-            condition &= Q(end_date__isnull=True) | Q(end_date__gte=start_date)
-        return self.filter(condition)
 
 
 class MembershipManager(models.Manager.from_queryset(MembershipQuerySet)):

@@ -30,6 +30,19 @@ class ContributorRole(models.TextChoices):
 
 
 class JointOutputQuerySet(VisibilityQuerySet):
+    def public(self):
+        """A visitor sees an output that is marked public, whose consortium (if it names one) is
+        public, and that has at least one public contributor or no contributors at all.
+
+        An output credited only to hidden organisations would otherwise show
+        a visitor that hidden work exists."""
+        contributors = OutputContributor.objects.filter(output=models.OuterRef("pk"))
+        return self.filter(
+            Q(consortium__isnull=True) | Q(consortium__is_public=True),
+            ~models.Exists(contributors) | models.Exists(contributors.filter(organisation__is_public=True)),
+            is_public=True,
+        )
+
     def published_between(self, start=None, end=None):
         queryset = self
         if start:
@@ -112,7 +125,13 @@ class JointOutput(BaseModel):
         return [line.strip() for line in self.recommendations.splitlines() if line.strip()]
 
 
-class OutputContributorManager(models.Manager):
+class OutputContributorQuerySet(VisibilityQuerySet):
+    def public(self):
+        """A visitor sees a contributor line when the organisation and the output are both visible."""
+        return self.filter(organisation__is_public=True, output__in=JointOutput.objects.public().values("pk"))
+
+
+class OutputContributorManager(models.Manager.from_queryset(OutputContributorQuerySet)):
     def get_by_natural_key(self, output_slug, organisation_slug):
         return self.get(output__slug=output_slug, organisation__slug=organisation_slug)
 

@@ -1,4 +1,14 @@
-"""Abstract bases shared by every model: timestamps, and start/end dates."""
+"""Abstract bases shared by every model, and the rules every reader and writer shares.
+
+This module is the one home of three rules (docs/architecture.md):
+
+- who may see a record: `sees_everything(user)` and each queryset's `public()`,
+  asked through `visible_to(user)`;
+- what is in force on a date: `in_force_on(date, prefix)`, with
+  `period_contains` as its twin for a record already in memory;
+- periods: `ends_before_start`, `overlapping_q` and, for a batch not yet in the
+  database, `find_overlaps`.
+"""
 
 import datetime
 
@@ -7,6 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone
+
+END_BEFORE_START_MESSAGE = "The end date cannot be before the start date."
 
 
 class BaseModel(models.Model):
@@ -20,6 +32,16 @@ class BaseModel(models.Model):
         abstract = True
 
 
+def sees_everything(user) -> bool:
+    """Who sees what: anyone logged in sees every record; a visitor sees only public ones.
+
+    Each model's queryset says what "public" means for it (`public()`); every
+    reader (pages, API, CSV, search, facet counts, the admin's member view)
+    asks `visible_to(user)`. The visibility table is in docs/architecture.md.
+    """
+    return bool(user is not None and user.is_authenticated)
+
+
 class VisibilityQuerySet(models.QuerySet):
     """Who may see a record: anonymous visitors see public ones; anyone logged in sees all."""
 
@@ -27,23 +49,70 @@ class VisibilityQuerySet(models.QuerySet):
         return self.filter(is_public=True)
 
     def visible_to(self, user):
-        if user is not None and user.is_authenticated:
+        if sees_everything(user):
             return self
         return self.public()
 
 
-class DatedQuerySet(models.QuerySet):
-    """Reads for anything that starts and ends.
+def in_force_on(date: datetime.date, prefix: str = "") -> Q:
+    """What is in force on a date, as a condition on `prefix`'s start_date and end_date.
 
     Both dates are inclusive: a record that ends on 31 March is still in force
-    on 31 March and has ended on 1 April. A missing date means "open".
+    on 31 March and has ended on 1 April. A missing date means "open". Raw SQL
+    that needs the rule compiles a queryset filtered with this condition.
     """
+    field = f"{prefix}__" if prefix else ""
+    return (Q(**{f"{field}start_date__isnull": True}) | Q(**{f"{field}start_date__lte": date})) & (
+        Q(**{f"{field}end_date__isnull": True}) | Q(**{f"{field}end_date__gte": date})
+    )
+
+
+def period_contains(start_date, end_date, date: datetime.date) -> bool:
+    """`in_force_on` for a record already in memory."""
+    return (start_date is None or start_date <= date) and (end_date is None or end_date >= date)
+
+
+def overlapping_q(start_date, end_date, prefix: str = "") -> Q:
+    """Records whose period shares at least one day with [start_date, end_date] (missing ends are open)."""
+    field = f"{prefix}__" if prefix else ""
+    condition = Q()
+    if end_date is not None:
+        condition &= Q(**{f"{field}start_date__isnull": True}) | Q(**{f"{field}start_date__lte": end_date})
+    if start_date is not None:
+        condition &= Q(**{f"{field}end_date__isnull": True}) | Q(**{f"{field}end_date__gte": start_date})
+    return condition
+
+
+def ends_before_start(start_date, end_date) -> bool:
+    """End before start (the database's `dates_check` holds the same rule)."""
+    return start_date is not None and end_date is not None and end_date < start_date
+
+
+def find_overlaps(periods) -> list[tuple]:
+    """Clashing periods among many, in O(n log n): `overlapping_q` for a batch not in the database.
+
+    `periods` is an iterable of (start, end, item); a missing start is the
+    beginning of time and a missing end is open. They are sorted by start and
+    each is compared with the furthest-reaching period that started before it.
+    Returns an (item, earlier_item) pair for every period that overlaps an
+    earlier one, so each clashing period is named at least once.
+    """
+    ordered = sorted(periods, key=lambda period: (period[0] is not None, period[0] or datetime.date.min))
+    clashes = []
+    reach = None  # (end, item) of the period that reaches furthest so far; an end of None is open
+    for start, end, item in ordered:
+        if reach is not None and (reach[0] is None or start is None or start <= reach[0]):
+            clashes.append((item, reach[1]))
+        if reach is None or (reach[0] is not None and (end is None or end > reach[0])):
+            reach = (end, item)
+    return clashes
+
+
+class DatedQuerySet(models.QuerySet):
+    """Reads for anything that starts and ends; the rule itself is `in_force_on`."""
 
     def as_of(self, date: datetime.date):
-        return self.filter(
-            Q(start_date__isnull=True) | Q(start_date__lte=date),
-            Q(end_date__isnull=True) | Q(end_date__gte=date),
-        )
+        return self.filter(in_force_on(date))
 
     def current(self):
         return self.as_of(timezone.localdate())
@@ -51,13 +120,17 @@ class DatedQuerySet(models.QuerySet):
     def ended(self, date: datetime.date | None = None):
         return self.filter(end_date__lt=date or timezone.localdate())
 
+    def overlapping(self, start_date, end_date):
+        """Records whose period shares at least one day with [start_date, end_date]."""
+        return self.filter(overlapping_q(start_date, end_date))
+
 
 def dates_check(prefix: str) -> models.CheckConstraint:
     """The database refuses an end date before the start date."""
     return models.CheckConstraint(
         condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
         name=f"{prefix}_end_on_or_after_start",
-        violation_error_message="The end date cannot be before the start date.",
+        violation_error_message=END_BEFORE_START_MESSAGE,
     )
 
 
@@ -74,12 +147,11 @@ class DatedModel(BaseModel):
 
     def clean(self) -> None:
         super().clean()
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "The end date cannot be before the start date."})
+        if ends_before_start(self.start_date, self.end_date):
+            raise ValidationError({"end_date": END_BEFORE_START_MESSAGE})
 
     def is_current_on(self, date: datetime.date | None = None) -> bool:
-        date = date or timezone.localdate()
-        return (self.start_date is None or self.start_date <= date) and (self.end_date is None or self.end_date >= date)
+        return period_contains(self.start_date, self.end_date, date or timezone.localdate())
 
     @property
     def is_current(self) -> bool:

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .base import BaseModel, DatedModel, DatedQuerySet, dates_check
+from .base import BaseModel, DatedModel, DatedQuerySet, VisibilityQuerySet, dates_check
 from .reference import SlugManager
 
 
@@ -29,7 +29,11 @@ class RelationshipType(BaseModel):
         return (self.slug,)
 
 
-class RelationshipQuerySet(DatedQuerySet):
+class RelationshipQuerySet(VisibilityQuerySet, DatedQuerySet):
+    def public(self):
+        """A visitor sees a relationship when both organisations are public."""
+        return self.filter(subject__is_public=True, object__is_public=True)
+
     def involving(self, organisation):
         return self.filter(Q(subject=organisation) | Q(object=organisation))
 
