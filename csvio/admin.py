@@ -20,7 +20,6 @@ does not depend on consortia.
 
 from __future__ import annotations
 
-import datetime
 import secrets
 import tempfile
 import time
@@ -34,6 +33,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from consortia import reports
@@ -257,7 +257,7 @@ class CsvImportExportMixin:
             raise PermissionDenied
         changelist = self.get_changelist_instance(request)
         queryset = changelist.get_queryset(request)
-        today = datetime.date.today().isoformat()
+        today = timezone.localdate().isoformat()
         return _csv_response(csv_export(self.csv_kind, queryset), f"{self.csv_kind}-{today}.csv")
 
     # -- reports --------------------------------------------------------------------------------
@@ -271,7 +271,7 @@ class CsvImportExportMixin:
         if request.GET and form.is_valid():
             data = form.cleaned_data
             if report == "members-by-role":
-                as_of = data["as_of"] or datetime.date.today()
+                as_of = data["as_of"] or timezone.localdate()
                 header, rows = reports.members_by_role(as_of)
                 filename = f"members-by-role-{as_of.isoformat()}.csv"
             else:

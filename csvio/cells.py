@@ -57,7 +57,7 @@ def choice(choices, required: bool = False, default: str = ""):
         try:
             return lookup[value.lower()]
         except KeyError:
-            raise CellError(f"“{value}” is not one of the allowed values: {allowed}.")
+            raise CellError(f"“{value}” is not one of the allowed values: {allowed}.") from None
 
     return parse
 
@@ -78,7 +78,7 @@ def date(value: str) -> datetime.date | None:
         if match:
             return datetime.date(int(match[3]), int(match[2]), int(match[1]))
     except ValueError:
-        raise CellError(f"“{value}” is not a real date.")
+        raise CellError(f"“{value}” is not a real date.") from None
     raise CellError(f"“{value}” is not a date: write it as YYYY-MM-DD, for example 2024-03-31.")
 
 
@@ -133,7 +133,7 @@ def email(value: str) -> str:
     try:
         _email(value)
     except ValidationError:
-        raise CellError(f"“{value}” is not a valid email address.")
+        raise CellError(f"“{value}” is not a valid email address.") from None
     return value
 
 
@@ -149,7 +149,7 @@ def url(max_length: int = 200):
         try:
             _url(value)
         except ValidationError:
-            raise CellError(f"“{value}” is not a valid web address: it should start with https://")
+            raise CellError(f"“{value}” is not a valid web address: it should start with https://") from None
         return value
 
     return parse

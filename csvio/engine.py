@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, ExpressionWrapper, F
 from django.utils import timezone
@@ -185,7 +186,7 @@ class OrganisationReference(Reference):
             if looks_like_org_id(key):
                 try:
                     org_ids[key] = split_org_id(key)
-                except Exception:
+                except ValidationError:
                     continue
             else:
                 slugs.add(key)

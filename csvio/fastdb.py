@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
 SQLITE_CHUNK = 900  # SQLite allows at most 999 parameters in one statement
 COPY_CHUNK = 20_000
@@ -77,7 +77,7 @@ class IdReserver:
                 try:
                     cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
                     row = cursor.fetchone()
-                except Exception:  # no AUTOINCREMENT table yet
+                except DatabaseError:  # no AUTOINCREMENT table yet
                     row = None
                 if row and row[0] and row[0] > highest:
                     highest = row[0]

@@ -52,7 +52,7 @@ def identifier_list(value: str) -> list[tuple[str, str]]:
         try:
             found.append(split_org_id(item))
         except ValidationError as error:
-            raise CellError(" ".join(error.messages))
+            raise CellError(" ".join(error.messages)) from error
     if len(set(found)) != len(found):
         raise CellError("The same identifier is listed twice.")
     return sorted(found)

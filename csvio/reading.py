@@ -147,7 +147,7 @@ def parse(data: bytes) -> CsvFile:
                 header = cells
                 break
     except csv.Error as error:
-        raise FileRefused(f"Row {reader.line_num} could not be read as CSV: {error}.")
+        raise FileRefused(f"Row {reader.line_num} could not be read as CSV: {error}.") from error
     if header is None:
         raise FileRefused("The file is empty.")
     records = _records(reader, len(header))
@@ -179,7 +179,7 @@ def _records(reader, header_rows: int) -> Iterator[tuple[int, list[str]]]:
                 )
             yield row_number, cells
     except csv.Error as error:
-        raise FileRefused(f"Row {row_number + 1} could not be read as CSV: {error}.")
+        raise FileRefused(f"Row {row_number + 1} could not be read as CSV: {error}.") from error
 
 
 def cell_text(raw: str) -> str:

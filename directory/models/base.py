@@ -11,6 +11,7 @@ This module is the one home of three rules (docs/architecture.md):
 """
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -64,6 +65,24 @@ def in_force_on(date: datetime.date, prefix: str = "") -> Q:
     field = f"{prefix}__" if prefix else ""
     return (Q(**{f"{field}start_date__isnull": True}) | Q(**{f"{field}start_date__lte": date})) & (
         Q(**{f"{field}end_date__isnull": True}) | Q(**{f"{field}end_date__gte": date})
+    )
+
+
+def parse_date_parameter(value: str, parameter: str) -> datetime.date:
+    """Read the date a list is asked about (`as_of` in the API, `on` on pages, the admin's filter).
+
+    ISO 8601 (YYYY-MM-DD) only, everywhere: "01/04/2020" is the 1st of April
+    to some readers and the 4th of January to others. A malformed date raises
+    a ValidationError keyed by the parameter's name.
+    """
+    text = (value or "").strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            raise ValidationError({parameter: f"“{text}” is not a real date."}) from None
+    raise ValidationError(
+        {parameter: f"“{text[:40]}” is not a date. Give it as year-month-day, for example 2024-03-31."}
     )
 
 

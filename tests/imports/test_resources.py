@@ -115,7 +115,8 @@ def test_dates_and_booleans_from_a_spreadsheet_dataset_are_read_as_typed():
     import datetime
 
     data = tablib.Dataset(
-        ("example-trust", "Example Trust", datetime.datetime(2001, 2, 3), False),
+        # A spreadsheet's datetime carries no time zone.
+        ("example-trust", "Example Trust", datetime.datetime(2001, 2, 3), False),  # noqa: DTZ001
         headers=["slug", "name", "founded_on", "is_public"],
     )
     result = OrganisationResource().import_data(data)

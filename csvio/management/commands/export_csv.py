@@ -21,7 +21,7 @@ class Command(BaseCommand):
         try:
             kind = kind_name(options["kind"])
         except ValueError as error:
-            raise CommandError(str(error))
+            raise CommandError(str(error)) from error
         lines = csv_export(kind)
         if options["output"]:
             with open(options["output"], "w", encoding="utf-8", newline="") as handle:

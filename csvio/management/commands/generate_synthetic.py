@@ -39,5 +39,5 @@ class Command(BaseCommand):
             else:
                 synthetic.populate(**counts)
         except (RuntimeError, ValueError) as error:
-            raise CommandError(str(error))
+            raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS(f"Synthetic data ready in {time.perf_counter() - started:.1f} s."))

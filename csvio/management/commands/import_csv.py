@@ -31,7 +31,7 @@ class Command(BaseCommand):
         try:
             kind = kind_name(options["kind"])
         except ValueError as error:
-            raise CommandError(str(error))
+            raise CommandError(str(error)) from error
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"There is no file at {path}.")

@@ -4,6 +4,7 @@ import datetime
 import sys
 
 from django.core.management import BaseCommand, CommandError
+from django.utils import timezone
 
 from consortia import reports
 from csvio.safety import stream_csv
@@ -13,7 +14,7 @@ def _date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"“{text}” is not a date: write it as YYYY-MM-DD.")
+        raise CommandError(f"“{text}” is not a date: write it as YYYY-MM-DD.") from None
 
 
 class Command(BaseCommand):
@@ -33,7 +34,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["report"] == "members-by-role":
-            as_of = _date(options["as_of"]) if options["as_of"] else datetime.date.today()
+            as_of = _date(options["as_of"]) if options["as_of"] else timezone.localdate()
             header, rows = reports.members_by_role(as_of)
         else:
             start = _date(options["start"]) if options["start"] else None
