@@ -305,23 +305,16 @@ def ensure_themes() -> dict[str, int]:
 
 
 def search_names_for(row: dict) -> str:
-    """Organisation.build_search_names() for a row, without touching the database.
-
-    Other names come in the model's ordering (kind, then name) and identifiers
-    in (scheme, value) order, as build_search_names() reads them.
-    """
+    """Organisation.build_search_names() for a row, without touching the database."""
     from directory.identifiers import split_org_id
-    from directory.names import fold
+    from directory.names import compose_search_names
 
-    parts = [row["name"], row.get("short_name", "")]
     names = [("acronym", n) for n in row.get("acronyms", [])]
     names += [("alternative", n) for n in row.get("alternative_names", [])]
     names += [("former", n) for n in row.get("former_names", [])]
     names += [("welsh", n) for n in row.get("welsh_names", [])]
-    parts += [name for _, name in sorted(names)]
-    for scheme, value in sorted(split_org_id(org_id) for org_id in row.get("identifiers", [])):
-        parts += [value, f"{scheme}-{value}"]
-    return fold(" | ".join(part for part in parts if part))
+    identifiers = [split_org_id(org_id) for org_id in row.get("identifiers", [])]
+    return compose_search_names(row["name"], row.get("short_name", ""), names, identifiers)
 
 
 def populate(

@@ -7,7 +7,7 @@ from django.urls import reverse
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
-from ..names import fold
+from ..names import compose_search_names
 from .base import BaseModel, DatedModel, DatedQuerySet, VisibilityQuerySet, dates_check
 from .reference import Region, Theme
 
@@ -135,11 +135,13 @@ class Organisation(BaseModel):
             raise ValidationError({"dissolved_on": "The date dissolved cannot be before the date founded."})
 
     def build_search_names(self) -> str:
-        parts = [self.name, self.short_name]
-        parts += [other.name for other in self.other_names.all()]
-        for identifier in self.identifiers.all():
-            parts += [identifier.value, identifier.org_id]
-        return fold(" | ".join(part for part in parts if part))
+        """`compose_search_names` over this organisation's saved names (prefetch them for many)."""
+        return compose_search_names(
+            self.name,
+            self.short_name,
+            [(other.kind, other.name) for other in self.other_names.all()],
+            [(identifier.scheme, identifier.value) for identifier in self.identifiers.all()],
+        )
 
 
 class OrganisationNameManager(models.Manager.from_queryset(DatedQuerySet)):
