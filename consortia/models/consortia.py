@@ -6,8 +6,9 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from directory.models import DatedModel, DatedQuerySet, NameKind, Theme
+from directory.models import DatedModel, DatedQuerySet, NameKind, OtherName, Theme
 from directory.models.base import VisibilityQuerySet, dates_check
+from directory.models.other_names import other_name_constraints
 from directory.names import fold
 
 
@@ -109,41 +110,25 @@ class Consortium(DatedModel):
         return [membership.organisation for membership in leads]
 
 
-class ConsortiumNameManager(models.Manager.from_queryset(DatedQuerySet)):
-    def get_by_natural_key(self, consortium_slug, name, kind):
-        return self.get(consortium__slug=consortium_slug, name=name, kind=kind)
+class ConsortiumName(OtherName):
+    owner_field = "consortium"
 
-
-class ConsortiumName(DatedModel):
-    # CASCADE: a former name is part of the consortium's record.
     consortium = models.ForeignKey(
         Consortium, on_delete=models.CASCADE, related_name="other_names", help_text="Whose name this is."
     )
-    name = models.CharField(max_length=255, help_text="The other name, exactly as it was or is used.")
+    # A consortium's other name is most often the one it had before.
     kind = models.CharField(
         max_length=20, choices=NameKind.choices, default=NameKind.FORMER, help_text="What sort of name this is."
     )
-    note = models.CharField(max_length=255, blank=True, help_text="Anything worth knowing, e.g. why it changed.")
 
-    objects = ConsortiumNameManager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["consortium__name", "start_date", "name"]
         verbose_name = "other consortium name"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["consortium", "name", "kind"],
-                name="consortium_name_unique",
-                violation_error_message="This consortium already has this name of this kind.",
-            ),
-            dates_check("consortium_name"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.get_kind_display().lower()} of {self.consortium.name})"
+        constraints = other_name_constraints("consortium")
 
     def natural_key(self):
-        return (self.consortium.slug, self.name, self.kind)
+        return super().natural_key()
 
     natural_key.dependencies = ["consortia.consortium"]

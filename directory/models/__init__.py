@@ -3,11 +3,11 @@ from .identifiers import IdentifierScheme, OrganisationIdentifier
 from .organisations import (
     Classification,
     Contact,
-    NameKind,
     Organisation,
     OrganisationName,
     OrganisationQuerySet,
 )
+from .other_names import NameKind, OtherName, OtherNameQuerySet
 from .reference import Nation, Region, Theme
 from .relationships import OrganisationRelationship, RelationshipType
 
@@ -25,6 +25,8 @@ __all__ = [
     "OrganisationName",
     "OrganisationQuerySet",
     "OrganisationRelationship",
+    "OtherName",
+    "OtherNameQuerySet",
     "Region",
     "RelationshipType",
     "Theme",

@@ -8,7 +8,8 @@ from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from ..names import compose_search_names
-from .base import BaseModel, DatedModel, DatedQuerySet, VisibilityQuerySet, dates_check
+from .base import BaseModel, VisibilityQuerySet
+from .other_names import OtherName, other_name_constraints
 from .reference import Region, Theme
 
 
@@ -23,13 +24,6 @@ class Classification(models.TextChoices):
     FUNDER = "funder", "Funder"
     ACADEMIC = "academic", "University or research body"
     OTHER = "other", "Other"
-
-
-class NameKind(models.TextChoices):
-    FORMER = "former", "Former name"
-    ACRONYM = "acronym", "Acronym"
-    ALTERNATIVE = "alternative", "Alternative name"
-    WELSH = "welsh", "Welsh name"
 
 
 class OrganisationQuerySet(VisibilityQuerySet):
@@ -144,40 +138,22 @@ class Organisation(BaseModel):
         )
 
 
-class OrganisationNameManager(models.Manager.from_queryset(DatedQuerySet)):
-    def get_by_natural_key(self, organisation_slug, name, kind):
-        return self.get(organisation__slug=organisation_slug, name=name, kind=kind)
+class OrganisationName(OtherName):
+    owner_field = "organisation"
 
-
-class OrganisationName(DatedModel):
-    # CASCADE: another name is part of the organisation's record.
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="other_names", help_text="Whose name this is."
     )
-    name = models.CharField(max_length=255, help_text="The other name, exactly as it was or is used.")
-    kind = models.CharField(max_length=20, choices=NameKind.choices, help_text="What sort of name this is.")
-    note = models.CharField(max_length=255, blank=True, help_text="Anything worth knowing, e.g. why it changed.")
 
-    objects = OrganisationNameManager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["organisation__name", "kind", "name"]
         verbose_name = "other name"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "name", "kind"],
-                name="organisation_name_unique",
-                violation_error_message="This organisation already has this name of this kind.",
-            ),
-            dates_check("organisation_name"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.get_kind_display().lower()} of {self.organisation.name})"
+        constraints = other_name_constraints("organisation")
 
     def natural_key(self):
-        return (self.organisation.slug, self.name, self.kind)
+        return super().natural_key()
 
     natural_key.dependencies = ["directory.organisation"]
 
