@@ -12,7 +12,7 @@ from directory.admin_filters import DatedStatusFilter, year_filter
 from directory.models import Organisation
 
 from .models import Consortium, ConsortiumName, JointOutput, Membership, OutputContributor
-from .models.memberships import OVERLAP_MESSAGE
+from .models.memberships import OVERLAP_MESSAGE, membership_clashes
 
 
 def current_membership_count(counted: str) -> Count:
@@ -28,34 +28,36 @@ class MembershipFormSet(BaseInlineFormSet):
     """Refuse two overlapping rows for the same organisation and role within one form.
 
     Each row's own validation only sees what is already saved, so two new
-    clashing rows typed together must be caught here.
+    clashing rows typed together are caught here, by the same rule the
+    importer runs over its batch (`membership_clashes`).
     """
 
     def clean(self):
         super().clean()
+        organisation = self.instance if isinstance(self.instance, Organisation) else None
+        consortium = self.instance if isinstance(self.instance, Consortium) else None
         rows = []
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or not form.cleaned_data or form.cleaned_data.get("DELETE"):
                 continue
             data = form.cleaned_data
+            row_organisation = data.get("organisation") or organisation
+            row_consortium = data.get("consortium") or consortium
+            # Keys by id: an organisation or consortium being added has none yet, and is every row's.
             rows.append(
                 (
-                    data.get("organisation") or (self.instance if isinstance(self.instance, Organisation) else None),
-                    data.get("consortium") or (self.instance if isinstance(self.instance, Consortium) else None),
+                    getattr(row_organisation, "pk", None),
+                    getattr(row_consortium, "pk", None),
                     data.get("role"),
                     data.get("start_date"),
                     data.get("end_date"),
+                    (row_organisation, data.get("role")),
                 )
             )
-        for index, (org, cons, role, start, end) in enumerate(rows):
-            for other in rows[index + 1 :]:
-                if (org, cons, role) != other[:3]:
-                    continue
-                other_start, other_end = other[3], other[4]
-                starts_before_other_ends = start is None or other_end is None or start <= other_end
-                other_starts_before_end = other_start is None or end is None or other_start <= end
-                if starts_before_other_ends and other_starts_before_end:
-                    raise ValidationError(f"{OVERLAP_MESSAGE} ({org}, {role})")
+        clashes = membership_clashes(rows)
+        if clashes:
+            row_organisation, role = clashes[0][0]
+            raise ValidationError(f"{OVERLAP_MESSAGE} ({row_organisation}, {role})")
 
 
 class MembershipInline(admin.TabularInline):

@@ -1,5 +1,8 @@
 """Consortia, alliances and programmes, and the names they have had."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -34,6 +37,38 @@ class ConsortiumQuerySet(VisibilityQuerySet, DatedQuerySet):
         for word in fold(query).split():
             condition &= Q(name__icontains=word) | Q(short_name__icontains=word) | Q(other_names__name__icontains=word)
         return self.filter(condition).distinct()
+
+
+INSIDE_ITSELF_MESSAGE = "A consortium cannot sit inside itself or one of its own members."
+
+
+def sits_inside_itself(key, parent_key, parent_of: Callable[[Any], Any]) -> bool:
+    """Would a consortium sit inside itself if `parent_key` were its parent?
+
+    The one home of this rule (docs/architecture.md). Walks up from the
+    would-be parent through `parent_of` (key → parent key, or None at the top)
+    and answers True if the walk comes back to `key`. Keys are whatever the
+    caller holds: primary keys for `Consortium.clean`, slugs for a CSV batch
+    (`parent_of` is then a dict's `get` over the database's parents updated
+    with the file's rows). A new record (`key` None) has no members yet, so
+    it cannot; a loop higher up that does not pass through `key` ends the
+    walk without an answer of True.
+    """
+    if key is None:
+        return False
+    seen = set()
+    current = parent_key
+    while current is not None and current not in seen:
+        if current == key:
+            return True
+        seen.add(current)
+        current = parent_of(current)
+    return False
+
+
+def saved_parent_of(pk):
+    """The saved parent of a consortium, for `sits_inside_itself` one record at a time."""
+    return Consortium.objects.filter(pk=pk).values_list("parent_id", flat=True).first()
 
 
 class ConsortiumManager(models.Manager.from_queryset(ConsortiumQuerySet)):
@@ -96,18 +131,14 @@ class Consortium(DatedModel):
 
     def clean(self) -> None:
         super().clean()
-        ancestor = self.parent
-        seen = set()
-        while ancestor is not None and ancestor.pk not in seen:
-            if self.pk and ancestor.pk == self.pk:
-                raise ValidationError({"parent": "A consortium cannot sit inside itself or one of its own members."})
-            seen.add(ancestor.pk)
-            ancestor = ancestor.parent
+        if sits_inside_itself(self.pk, self.parent_id, saved_parent_of):
+            raise ValidationError({"parent": INSIDE_ITSELF_MESSAGE})
 
     @property
     def leads(self):
+        """Organisations leading it today (`Membership.objects.leads()`)."""
         leads = self.memberships.leads().select_related("organisation")
-        return [membership.organisation for membership in leads]
+        return list({membership.organisation_id: membership.organisation for membership in leads}.values())
 
 
 class ConsortiumName(OtherName):

@@ -1,11 +1,15 @@
 """Which organisation belongs to which consortium, in what role, and when."""
 
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from directory.models import DatedModel, DatedQuerySet, Organisation
-from directory.models.base import VisibilityQuerySet, dates_check
+from directory.models.base import VisibilityQuerySet, dates_check, find_overlaps
 
 from .consortia import Consortium
 
@@ -24,7 +28,10 @@ class MembershipQuerySet(VisibilityQuerySet, DatedQuerySet):
         return self.filter(organisation__is_public=True, consortium__is_public=True)
 
     def leads(self, date=None):
-        """Who leads: memberships in the lead role in force on `date` (default today)."""
+        """Who leads: memberships in the lead role in force on `date` (default today).
+
+        `lead_organisations` is its twin for memberships already in memory.
+        """
         in_force = self.as_of(date) if date is not None else self.current()
         return in_force.filter(role=Role.LEAD)
 
@@ -43,6 +50,41 @@ class MembershipManager(models.Manager.from_queryset(MembershipQuerySet)):
         return self.get(
             organisation__slug=organisation_slug, consortium__slug=consortium_slug, role=role, start_date=start_date
         )
+
+
+def lead_organisations(memberships: Iterable["Membership"], date: datetime.date | None = None) -> list:
+    """`MembershipQuerySet.leads(date)` for memberships already fetched (a prefetched list, say).
+
+    The organisations in the lead role in force on `date` (default today),
+    each once, in the order given.
+    """
+    leads = {}
+    for membership in memberships:
+        if membership.is_lead_on(date):
+            leads.setdefault(membership.organisation_id, membership.organisation)
+    return list(leads.values())
+
+
+def membership_clashes(rows: Iterable[tuple]) -> list[tuple]:
+    """Overlapping periods among many memberships: the overlap rule for a batch.
+
+    `rows` are (organisation, consortium, role, start, end, item) with any
+    hashable keys for the first three (ids, or the records themselves) and any
+    `item` the caller wants named back. Two periods clash when they share a
+    day and have the same organisation, consortium and role — the rule
+    `Membership.clean` asks the database with `overlapping()`, and the
+    exclusion constraint holds on PostgreSQL. Returns (item, other_item)
+    pairs from `find_overlaps`, which names every clashing period at least
+    once. The admin's membership formset and the CSV importer call this.
+    """
+    groups: dict[tuple, list] = defaultdict(list)
+    for organisation, consortium, role, start, end, item in rows:
+        groups[(organisation, consortium, role)].append((start, end, item))
+    clashes = []
+    for periods in groups.values():
+        if len(periods) > 1:
+            clashes += find_overlaps(periods)
+    return clashes
 
 
 OVERLAP_MESSAGE = "This organisation already holds this role in this consortium for part of this period."
@@ -98,6 +140,9 @@ class Membership(DatedModel):
         return (self.organisation.slug, self.consortium.slug, self.role, self.start_date)
 
     natural_key.dependencies = ["directory.organisation", "consortia.consortium"]
+
+    def is_lead_on(self, date: datetime.date | None = None) -> bool:
+        return self.role == Role.LEAD and self.is_current_on(date)
 
     def clean(self) -> None:
         super().clean()

@@ -1,6 +1,7 @@
 """Organisations, the other names they go by, and their contacts."""
 
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -8,9 +9,11 @@ from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from ..names import compose_search_names
-from .base import BaseModel, VisibilityQuerySet
+from .base import BaseModel, VisibilityQuerySet, ends_before_start
 from .other_names import OtherName, other_name_constraints
 from .reference import Region, Theme
+
+DISSOLVED_BEFORE_FOUNDED_MESSAGE = "The date dissolved cannot be before the date founded."
 
 
 class Classification(models.TextChoices):
@@ -108,7 +111,7 @@ class Organisation(BaseModel):
                 | Q(dissolved_on__isnull=True)
                 | Q(dissolved_on__gte=models.F("founded_on")),
                 name="organisation_dissolved_on_or_after_founded",
-                violation_error_message="The date dissolved cannot be before the date founded.",
+                violation_error_message=DISSOLVED_BEFORE_FOUNDED_MESSAGE,
             ),
         ]
 
@@ -122,11 +125,10 @@ class Organisation(BaseModel):
         return reverse("web:organisation-detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         super().clean()
-        if self.founded_on and self.dissolved_on and self.dissolved_on < self.founded_on:
-            raise ValidationError({"dissolved_on": "The date dissolved cannot be before the date founded."})
+        # An organisation's life is a period too: founded_on starts it, dissolved_on ends it.
+        if ends_before_start(self.founded_on, self.dissolved_on):
+            raise ValidationError({"dissolved_on": DISSOLVED_BEFORE_FOUNDED_MESSAGE})
 
     def build_search_names(self) -> str:
         """`compose_search_names` over this organisation's saved names (prefetch them for many)."""
