@@ -95,9 +95,10 @@ class Membership(DatedModel):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="memberships", help_text="The member organisation."
     )
-    # CASCADE: deleting a consortium (rare, and audited) takes its membership list with it.
+    # PROTECT: memberships are history. A membership that ends is closed (its end date set); a
+    # consortium with memberships is ended, not deleted (docs/architecture.md, "Deleting").
     consortium = models.ForeignKey(
-        Consortium, on_delete=models.CASCADE, related_name="memberships", help_text="The consortium joined."
+        Consortium, on_delete=models.PROTECT, related_name="memberships", help_text="The consortium joined."
     )
     role = models.CharField(
         max_length=20,
