@@ -24,6 +24,15 @@ class ConsortiumKind(models.TextChoices):
 
 
 class ConsortiumQuerySet(VisibilityQuerySet, DatedQuerySet):
+    def with_parent_visible_to(self, user):
+        """Consortia whose `parent` is read through `visible_to(user)`: None when the viewer may not see it.
+
+        A hidden alliance's name must not reach a visitor as "part of …" on a
+        public consortium (docs/architecture.md, visibility). One query per
+        list, whatever its length; none when no row has a parent.
+        """
+        return self.prefetch_related(models.Prefetch("parent", queryset=Consortium.objects.visible_to(user)))
+
     def named(self, name: str):
         """Consortia known by this exact name (any case), former names included."""
         name = (name or "").strip()
