@@ -152,6 +152,11 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "change"
 # Uploaded files wait here between the preview and the confirmation (default: the system's temporary folder).
 CSV_IMPORT_UPLOAD_DIR = os.environ.get("CSV_IMPORT_UPLOAD_DIR", "")
 
+# The web directory's facet counts and totals are cached this many seconds per visibility, query and
+# filters; every write starts a fresh cache generation, so this bounds only how long an unused entry lives.
+# 0 turns the cache off.
+WEB_FACET_CACHE_SECONDS = int(os.environ.get("WEB_FACET_CACHE_SECONDS", "300"))
+
 # REST API (issue 3)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
