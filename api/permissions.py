@@ -1,4 +1,4 @@
-"""Who may do what through the API (DESIGN.md, "Who may see and change what").
+"""Who may do what through the API (docs/architecture.md, "Who may see and change what").
 
 Anyone may read; what they see is narrowed by each viewset's queryset
 (`visible_to(user)`). Writing needs the model's add/change/delete permission,

@@ -1,4 +1,4 @@
-"""Who sees what (DESIGN.md): anonymous callers never see a private contact, anywhere."""
+"""Who sees what (docs/architecture.md): anonymous callers never see a private contact, anywhere."""
 
 import pytest
 from phonenumber_field.phonenumber import PhoneNumber

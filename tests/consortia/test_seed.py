@@ -1,4 +1,4 @@
-"""The demo data carries exactly the seed facts of DESIGN.md."""
+"""The demo data carries exactly the seed facts listed in docs/architecture.md."""
 
 import pytest
 from django.core.management import call_command
