@@ -22,10 +22,10 @@ migrate: install
 
 seed: migrate
 	$(PY) manage.py load_seed
-	$(PY) manage.py ensure_dev_admin
+	$(PY) manage.py ensure_dev_admin --url http://$(HOST):$(PORT)/
 
 run: seed
-	@echo "Serving the directory on http://$(HOST):$(PORT)/ (Ctrl+C stops it)."
+	@echo "Serving the directory on http://$(HOST):$(PORT)/ (Ctrl+C stops it; make run PORT=8101 serves elsewhere)."
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -46,3 +46,18 @@ def test_dev_admin_command_refuses_outside_development(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("ensure_dev_admin")
+
+
+@pytest.mark.django_db
+def test_dev_logins_are_printed_with_the_port_make_run_serves_on_and_the_database(settings):
+    import io
+
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("ensure_dev_admin", url="http://127.0.0.1:8101", stdout=out)
+    printed = out.getvalue()
+    assert "http://127.0.0.1:8101/admin/" in printed
+    assert "8000" not in printed
+    assert ("SQLite" in printed) or ("PostgreSQL" in printed)
