@@ -93,6 +93,9 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # A kept connection is checked before each request reuses it, so the site recovers by itself
+        # after the database restarts (meanwhile requests answer 503: config/errors.py).
+        conn_health_checks=True,
     )
 }
 # PostgreSQL only: no parallel workers for this site's short queries. On 2 cores they cost more than they
