@@ -7,21 +7,27 @@ and so on) come from `Prefetch(..., to_attr=...)` in the viewsets, already
 narrowed to what the caller may see; the serializers never query by
 themselves.
 
-Writes run the model's own `full_clean()` — the same rules as the admin:
-dates, identifier formats, unique and check constraints, overlapping
-memberships — and answer 400 with field errors.
+Writes: the serializers read and check the input's shape only (types,
+choices, references by slug). Organisations, consortia, joint outputs and
+memberships are then written by their services (`directory.services`,
+`consortia.services`), which run the model's own `full_clean()` — the same
+rules as the admin: dates, identifier formats, unique and check constraints,
+overlapping memberships — inside one transaction and record the caller in
+history; a refusal answers 400 with field errors. The single-row kinds
+(contacts, relationships, themes, regions) run `full_clean()` here.
 """
 
 from copy import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 
+from consortia import services as consortia_services
 from consortia.models import Consortium, ConsortiumName, JointOutput, Membership, OutputContributor, Role
-from directory.identifiers import SCHEMES
+from consortia.models.memberships import lead_organisations
+from directory import services as directory_services
 from directory.models import (
     Contact,
     Organisation,
@@ -126,12 +132,7 @@ class LinesField(serializers.ListField):
 
 
 class CleanModelSerializer(StrictModelSerializer):
-    """Runs the model's full_clean() on the would-be record before saving it.
-
-    `nested_fields` are written by `save_nested()` after the record itself.
-    """
-
-    nested_fields: tuple[str, ...] = ()
+    """A single-row kind: runs the model's full_clean() on the would-be record before saving it."""
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -139,7 +140,7 @@ class CleanModelSerializer(StrictModelSerializer):
         instance = copy(self.instance) if self.instance is not None else model()
         many_to_many = {field.name for field in model._meta.many_to_many}
         for name, value in attrs.items():
-            if name not in many_to_many and name not in self.nested_fields:
+            if name not in many_to_many:
                 setattr(instance, name, value)
         try:
             instance.full_clean(exclude=sorted(many_to_many))
@@ -147,43 +148,35 @@ class CleanModelSerializer(StrictModelSerializer):
             raise serializers.ValidationError(django_errors(error)) from error
         return attrs
 
+
+class ServiceModelSerializer(StrictModelSerializer):
+    """Input and output only: `create()` and `update()` hand the checked input to the kind's services.
+
+    `create_service(user=…, **input)` and `update_service(<record_argument>=…,
+    user=…, **input)`; `renamed` maps an input's source name to the
+    service's keyword. A service's ValidationError becomes a 400 with the
+    same field errors.
+    """
+
+    create_service = None
+    update_service = None
+    record_argument = ""
+    renamed: dict[str, str] = {}
+
+    def service_input(self, validated_data: dict) -> dict:
+        return {self.renamed.get(name, name): value for name, value in validated_data.items()}
+
     def create(self, validated_data):
-        nested = {name: validated_data.pop(name) for name in self.nested_fields if name in validated_data}
-        with transaction.atomic():
-            instance = super().create(validated_data)
-            self.save_nested(instance, nested)
-        return instance
+        return self.run(self.create_service, **self.service_input(validated_data))
 
     def update(self, instance, validated_data):
-        nested = {name: validated_data.pop(name) for name in self.nested_fields if name in validated_data}
-        with transaction.atomic():
-            instance = super().update(instance, validated_data)
-            self.save_nested(instance, nested)
-        return instance
+        return self.run(self.update_service, **{self.record_argument: instance}, **self.service_input(validated_data))
 
-    def save_nested(self, instance, nested: dict) -> None:
-        pass
-
-
-def replace_children(manager, model, items: list[dict], parent_field: str, parent) -> None:
-    """Make the parent's child rows exactly `items`: keep matches, delete the rest, add the new.
-
-    Rows are saved one by one so that each change is in the history.
-    """
-    wanted = [dict(item) for item in items]
-    for existing in list(manager.all()):
-        match = next((item for item in wanted if all(getattr(existing, k) == v for k, v in item.items())), None)
-        if match is not None:
-            wanted.remove(match)
-        else:
-            existing.delete()
-    for item in wanted:
-        child = model(**{parent_field: parent}, **item)
+    def run(self, service, **arguments):
         try:
-            child.full_clean()
+            return service(user=user_of(self), **arguments)
         except DjangoValidationError as error:
             raise serializers.ValidationError(django_errors(error)) from error
-        child.save()
 
 
 # Reference lists
@@ -237,17 +230,8 @@ class IdentifierSerializer(StrictModelSerializer):
     class Meta:
         model = OrganisationIdentifier
         fields = ["scheme", "value", "org_id", "register_url"]
-        # Uniqueness is checked against other organisations in OrganisationSerializer.
+        # The service tidies and checks the number (the model's clean()) and its uniqueness.
         validators = []
-
-    def validate(self, attrs):
-        scheme = SCHEMES[attrs["scheme"]]
-        value = scheme.normalise(attrs["value"])
-        try:
-            scheme.validate(value)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError({"value": error.messages}) from error
-        return {**attrs, "value": value}
 
 
 class ContactInlineSerializer(serializers.ModelSerializer):
@@ -270,7 +254,7 @@ class OrganisationMembershipSerializer(serializers.ModelSerializer):
 # Organisations
 
 
-class OrganisationListSerializer(CleanModelSerializer):
+class OrganisationListSerializer(ServiceModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(view_name="api:organisation-detail", lookup_field="slug")
     themes = SlugRelatedField(slug_field="slug", many=True, queryset=Theme.objects.all(), required=False)
     regions = SlugRelatedField(slug_field="slug", many=True, queryset=Region.objects.all(), required=False)
@@ -291,6 +275,10 @@ class OrganisationListSerializer(CleanModelSerializer):
             "current_memberships",
         ]
 
+    create_service = staticmethod(directory_services.organisation_create)
+    update_service = staticmethod(directory_services.organisation_update)
+    record_argument = "organisation"
+
 
 class OrganisationSerializer(OrganisationListSerializer):
     other_names = OtherNameSerializer(many=True, required=False, help_text="Former names, acronyms, Welsh names…")
@@ -298,7 +286,6 @@ class OrganisationSerializer(OrganisationListSerializer):
     contacts = ContactInlineSerializer(
         many=True, read_only=True, source="visible_contacts", help_text="Only contacts the caller may see."
     )
-    nested_fields = ("other_names", "identifiers")
 
     class Meta(OrganisationListSerializer.Meta):
         fields = OrganisationListSerializer.Meta.fields + [
@@ -315,45 +302,11 @@ class OrganisationSerializer(OrganisationListSerializer):
             "updated_at",
         ]
 
-    def validate_identifiers(self, items):
-        seen = set()
-        for item in items:
-            key = (item["scheme"], item["value"])
-            if key in seen:
-                raise serializers.ValidationError(f"{item['scheme']}-{item['value']} is listed twice.")
-            seen.add(key)
-            taken = OrganisationIdentifier.objects.filter(scheme=item["scheme"], value=item["value"])
-            if self.instance is not None:
-                taken = taken.exclude(organisation=self.instance)
-            if taken.exists():
-                raise serializers.ValidationError(
-                    f"Another organisation already has {item['scheme']}-{item['value']} in this register."
-                )
-        return items
-
-    def validate_other_names(self, items):
-        keys = [(item["name"], item["kind"]) for item in items]
-        if len(keys) != len(set(keys)):
-            raise serializers.ValidationError("The same name of the same kind is listed twice.")
-        for item in items:
-            start, end = item.get("start_date"), item.get("end_date")
-            if start and end and end < start:
-                raise serializers.ValidationError("The end date cannot be before the start date.")
-        return items
-
-    def save_nested(self, instance, nested):
-        if "identifiers" in nested:
-            replace_children(
-                instance.identifiers, OrganisationIdentifier, nested["identifiers"], "organisation", instance
-            )
-        if "other_names" in nested:
-            replace_children(instance.other_names, OrganisationName, nested["other_names"], "organisation", instance)
-
 
 # Consortia
 
 
-class ConsortiumListSerializer(CleanModelSerializer):
+class ConsortiumListSerializer(ServiceModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(view_name="api:consortium-detail", lookup_field="slug")
     parent = SlugRelatedField(
         slug_field="slug",
@@ -378,6 +331,10 @@ class ConsortiumListSerializer(CleanModelSerializer):
             "themes",
             "is_public",
         ]
+
+    create_service = staticmethod(consortia_services.consortium_create)
+    update_service = staticmethod(consortia_services.consortium_update)
+    record_argument = "consortium"
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -405,7 +362,6 @@ class ConsortiumSerializer(ConsortiumListSerializer):
     other_names = ConsortiumOtherNameSerializer(many=True, required=False, help_text="Former names and acronyms.")
     leads = serializers.SerializerMethodField(help_text="Organisations currently in the lead role.")
     current_members = serializers.SerializerMethodField()
-    nested_fields = ("other_names",)
 
     class Meta(ConsortiumListSerializer.Meta):
         fields = ConsortiumListSerializer.Meta.fields + [
@@ -428,9 +384,8 @@ class ConsortiumSerializer(ConsortiumListSerializer):
 
     @extend_schema_field(OrganisationRefSerializer(many=True))
     def get_leads(self, instance):
-        memberships = getattr(instance, "current_memberships", [])
-        leads = {m.organisation.pk: m.organisation for m in memberships if m.role == Role.LEAD}
-        return OrganisationRefSerializer(list(leads.values()), many=True).data
+        leads = lead_organisations(getattr(instance, "current_memberships", []))
+        return OrganisationRefSerializer(leads, many=True).data
 
     @extend_schema_field(MembersByRoleSerializer)
     def get_current_members(self, instance):
@@ -446,40 +401,11 @@ class ConsortiumSerializer(ConsortiumListSerializer):
             )
         return grouped
 
-    def validate_other_names(self, items):
-        keys = [(item["name"], item.get("kind", "former")) for item in items]
-        if len(keys) != len(set(keys)):
-            raise serializers.ValidationError("The same name of the same kind is listed twice.")
-        for item in items:
-            start, end = item.get("start_date"), item.get("end_date")
-            if start and end and end < start:
-                raise serializers.ValidationError("The end date cannot be before the start date.")
-        return items
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        parent = attrs.get("parent")
-        if parent is not None and self.instance is not None:
-            # Model.clean() walks the ancestors; this also catches a loop through a new parent.
-            ancestor, seen = parent, set()
-            while ancestor is not None and ancestor.pk not in seen:
-                if ancestor.pk == self.instance.pk:
-                    raise serializers.ValidationError(
-                        {"parent": ["A consortium cannot sit inside itself or one of its own members."]}
-                    )
-                seen.add(ancestor.pk)
-                ancestor = ancestor.parent
-        return attrs
-
-    def save_nested(self, instance, nested):
-        if "other_names" in nested:
-            replace_children(instance.other_names, ConsortiumName, nested["other_names"], "consortium", instance)
-
 
 # Memberships
 
 
-class MembershipSerializer(CleanModelSerializer):
+class MembershipSerializer(ServiceModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(view_name="api:membership-detail")
     organisation = SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all())
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
@@ -507,6 +433,16 @@ class MembershipSerializer(CleanModelSerializer):
         # The overlap rule (Membership.clean) covers the unique constraint with a clearer message.
         validators = []
 
+    create_service = staticmethod(consortia_services.membership_create)
+    update_service = staticmethod(consortia_services.membership_update)
+    record_argument = "membership"
+
+    def update(self, instance, validated_data):
+        if set(validated_data) == {"end_date"} and validated_data["end_date"] is not None:
+            # Only an end date: the membership is being closed (memberships are closed, not deleted).
+            return self.run(consortia_services.membership_close, membership=instance, **validated_data)
+        return super().update(instance, validated_data)
+
 
 # Joint outputs
 
@@ -528,12 +464,11 @@ class ContactSummarySerializer(serializers.ModelSerializer):
         fields = ["id", "name", "job_title", "email", "phone", "organisation"]
 
 
-class OutputListSerializer(CleanModelSerializer):
+class OutputListSerializer(ServiceModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(view_name="api:output-detail", lookup_field="slug")
     consortium = SlugRelatedField(slug_field="slug", queryset=Consortium.objects.all(), required=False, allow_null=True)
     themes = SlugRelatedField(slug_field="slug", many=True, queryset=Theme.objects.all(), required=False)
     contributors = ContributorSerializer(many=True, required=False, source="visible_contributors")
-    nested_fields = ("visible_contributors",)
 
     class Meta:
         model = JointOutput
@@ -550,23 +485,16 @@ class OutputListSerializer(CleanModelSerializer):
             "is_public",
         ]
 
+    create_service = staticmethod(consortia_services.output_create)
+    update_service = staticmethod(consortia_services.output_update)
+    record_argument = "output"
+    renamed = {"visible_contributors": "contributors"}
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if instance.consortium_id and not may_see(user_of(self), instance.consortium):
             data["consortium"] = None
         return data
-
-    def validate_contributors(self, items):
-        slugs = [item["organisation"].slug for item in items]
-        if len(slugs) != len(set(slugs)):
-            raise serializers.ValidationError("An organisation is listed as a contributor twice.")
-        return items
-
-    def save_nested(self, instance, nested):
-        if "visible_contributors" in nested:
-            replace_children(
-                instance.contributors, OutputContributor, nested["visible_contributors"], "output", instance
-            )
 
 
 class OutputSerializer(OutputListSerializer):
