@@ -41,8 +41,8 @@ from csvio.safety import stream_csv
 
 from .exports import csv_export
 from .kinds import IMPORTERS
-from .reading import max_bytes, max_rows
 from .services import csv_import
+from .stages.read import max_bytes, max_rows
 
 SESSION_KEY = "csv_imports"
 

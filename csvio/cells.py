@@ -234,3 +234,16 @@ def slug_list(value: str) -> list[str]:
 def reference(value: str) -> str:
     """A natural key of another record, resolved later in bulk; blank allowed (the column says if it is required)."""
     return value
+
+
+def display(value) -> str:
+    """A parsed or recorded value as the preview and the messages show it: the text a cell would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple | set | frozenset):
+        return join_list(sorted(str(v) for v in value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .engine import ImportReport
 from .exports import csv_export, export_rows
 from .kinds import IMPORTERS, kind_name
+from .report import ImportReport
 
 __all__ = ["ImportReport", "csv_export", "csv_import", "export_rows"]
 

@@ -1,0 +1,221 @@
+"""Stage 4, match: each row paired with the record it updates, compared with it, and checked against the database.
+
+A batch at a time, rows are matched by natural key (one query per batch on
+the key's first part), compared with their records and classified new,
+changed or unchanged; the recorded values of unchanged rows are let go at
+once. Rules that need recorded data run here over the whole file, through the
+model layer's batch functions: ``period_clashes`` asks
+``directory.models.base.find_overlaps`` (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.apps import apps
+from django.db.models import CharField, ExpressionWrapper, F
+
+from csvio import fastdb
+from csvio.cells import display, join_list
+from csvio.report import Change
+from directory.models.base import find_overlaps
+
+from .parse import Row
+
+MATCH_BATCH = 10_000
+MAX_CHANGES_SHOWN = 500
+
+
+def period_clashes(periods: Iterable[tuple]) -> list[tuple[Row, Any]]:
+    """The file's rows whose period shares a day with another period of the same group, each with one it clashes with.
+
+    ``periods`` are (start, end, item) for one group (one organisation,
+    consortium and role, say), where item is a file ``Row`` or, for a period
+    already recorded, any other value that names it. The clashes are
+    ``find_overlaps``'s: every clashing period is named at least once. Of two
+    clashing rows the later in the file is refused, naming the earlier, as a
+    coordinator reads the file top to bottom; a row clashing with a recorded
+    period is refused naming that period. Clashes between two recorded periods
+    are not the file's doing and are left out. Each row is returned once.
+    """
+    refused: dict[int, tuple[Row, Any]] = {}
+    for item, earlier in find_overlaps(periods):
+        item_is_row, earlier_is_row = isinstance(item, Row), isinstance(earlier, Row)
+        if item_is_row and earlier_is_row:
+            row, other = (item, earlier) if item.number > earlier.number else (earlier, item)
+        elif item_is_row:
+            row, other = item, earlier
+        elif earlier_is_row:
+            row, other = earlier, item
+        else:
+            continue
+        refused.setdefault(row.number, (row, other))
+    return [refused[number] for number in sorted(refused)]
+
+
+class MatchStage:
+    """The match stage of ``csvio.engine.Importer``."""
+
+    phone_fields: tuple[str, ...] = ()
+
+    def match_and_compare(self, rows: list[Row]) -> None:
+        # A batch at a time, keeping the recorded values only of rows that will change: memory stays near
+        # the size of the parsed file, however many rows are unchanged.
+        valid = [row for row in rows if not row.errors]
+        for start in range(0, len(valid), MATCH_BATCH):
+            batch = valid[start : start + MATCH_BATCH]
+            self.match_existing(batch)
+            self.classify(batch)
+            self.forget_unchanged(batch)
+
+    def tracked_attnames(self) -> list[str]:
+        skip = {"search_names", "search_vector"}
+        return [f.attname for f in self.model._meta.concrete_fields if f.attname not in skip]
+
+    def existing_queryset(self):
+        return self.model._default_manager.all()
+
+    def match_existing(self, rows: list[Row]) -> None:
+        """Find each row's record by its natural key: one query per batch on the key's first part."""
+        first = self.key[0]
+        wanted = sorted({self.key_of(row)[0] for row in rows if self.key_of(row)[0] is not None})
+        found: dict[tuple, dict] = {}
+        attnames = self.tracked_attnames()
+        for queryset in fastdb.where_in(self.existing_queryset(), first, wanted):
+            for record in self.existing_values(queryset, attnames):
+                self.normalise_existing(record)
+                found[tuple(record[a] for a in self.key)] = record
+        self.remember_existing(found)
+        for row in rows:
+            record = found.get(self.key_of(row))
+            if record is not None:
+                row.existing = record
+                row.pk = record["id"]
+        self.load_related([row for row in rows if row.existing is not None])
+
+    def normalise_existing(self, record: dict) -> None:
+        """Database values in the form the parsers give: telephone numbers as stored E.164 text."""
+        for attname in self.phone_fields:
+            record[attname] = record.pop(f"{attname}_as_text") or ""
+
+    def existing_values(self, queryset, attnames: list[str]):
+        """values() of these attnames; telephone numbers come as text, not parsed into PhoneNumber objects."""
+        plain = [a for a in attnames if a not in self.phone_fields]
+        as_text = {f"{a}_as_text": ExpressionWrapper(F(a), output_field=CharField()) for a in self.phone_fields}
+        return queryset.values(*plain, **as_text)
+
+    def remember_existing(self, found: dict[tuple, dict]) -> None:
+        """Hook: keep what later checks need of the records this batch read (memberships: their periods)."""
+
+    def load_related(self, rows: list[Row]) -> None:
+        """Current many-to-many links and other names of the matched records (added to what earlier batches read)."""
+        pks = sorted(row.pk for row in rows)
+        for field_name in self.m2m_columns.values():
+            through, source, target = self.through(field_name)
+            links = self.current_m2m[field_name]
+            for queryset in fastdb.where_in(through.objects.all(), source, pks):
+                for link_id, owner, other in queryset.values_list("id", source, target):
+                    links.setdefault(owner, []).append((link_id, other))
+        if self.name_columns:
+            names_model = apps.get_model(self.names_model_label)
+            attnames = [f.attname for f in names_model._meta.concrete_fields]
+            for queryset in fastdb.where_in(names_model.objects.all(), self.names_fk, pks):
+                for record in queryset.values(*attnames):
+                    self.current_names[record[self.names_fk]][(record["kind"], record["name"])] = record
+
+    def forget_unchanged(self, rows: list[Row]) -> None:
+        """Drop what was read about records that will not be written."""
+        for row in rows:
+            if row.action == "unchanged":
+                for links in self.current_m2m.values():
+                    links.pop(row.pk, None)
+                self.current_names.pop(row.pk, None)
+
+    def check_against_database(self, rows: list[Row]) -> None:
+        """Hook for checks that need the matched records (overlaps, a consortium inside itself)."""
+
+    def unclassify_invalid(self, rows: list[Row]) -> None:
+        """Rows found invalid after they were compared no longer count as new, changed or unchanged."""
+        dropped = set()
+        for row in rows:
+            if row.errors and row.action:
+                setattr(self.report, row.action, getattr(self.report, row.action) - 1)
+                row.action = ""
+                dropped.add(row.number)
+        if dropped:
+            self.report.changes = [change for change in self.report.changes if change.row not in dropped]
+
+    def through(self, field_name: str):
+        m2m = self.model._meta.get_field(field_name)
+        return (
+            m2m.remote_field.through,
+            m2m.m2m_column_name(),
+            m2m.m2m_reverse_name(),
+        )
+
+    def new_values(self, row: Row) -> dict[str, Any]:
+        """Model attnames → values this row sets (only for columns in the file)."""
+        values = {}
+        for column, attname in self.field_columns.items():
+            if column in row.values:
+                values[attname] = row.values[column]
+        for _column, (_reference, attname) in self.ref_columns.items():
+            if attname in row.refs:
+                values[attname] = row.refs[attname]
+        return values
+
+    def classify(self, rows: list[Row]) -> None:
+        report = self.report
+        for row in rows:
+            if row.errors:
+                continue
+            values = self.new_values(row)
+            diff = []
+            if row.existing is None:
+                row.action = "new"
+                report.new += 1
+                if len(report.changes) < MAX_CHANGES_SHOWN:
+                    report.changes.append(Change(row.number, self.record_label(row), "new", []))
+                continue
+            for attname, value in values.items():
+                old = row.existing[attname]
+                if old != value:
+                    diff.append((attname, display(old), display(value)))
+            diff += self.related_diff(row)
+            if diff:
+                row.action = "changed"
+                row.diff = diff
+                report.changed += 1
+                if len(report.changes) < MAX_CHANGES_SHOWN:
+                    report.changes.append(Change(row.number, self.record_label(row), "changed", diff))
+            else:
+                row.action = "unchanged"
+                report.unchanged += 1
+                row.existing = None  # nothing to write: let the record go
+
+    def related_diff(self, row: Row) -> list[tuple[str, str, str]]:
+        diff = []
+        for column, field_name in self.m2m_columns.items():
+            if field_name not in row.refs:
+                continue
+            current = {other for _, other in self.current_m2m[field_name].get(row.pk, [])}
+            if current != row.refs[field_name]:
+                diff.append((column, self.slugs(field_name, current), display(row.values[column])))
+        names = self.current_names.get(row.pk, {}) if self.name_columns else {}
+        for column, kind in self.name_columns.items():
+            if column not in row.values:
+                continue
+            current = sorted(name for (k, name) in names if k == kind)
+            if current != sorted(row.values[column]):
+                diff.append((column, join_list(current), join_list(sorted(row.values[column]))))
+        return diff
+
+    def slugs(self, field_name: str, ids) -> str:
+        target = self.model._meta.get_field(field_name).related_model
+        if not hasattr(self, "_slug_cache"):
+            self._slug_cache = {}
+        if field_name not in self._slug_cache:
+            self._slug_cache[field_name] = dict(target.objects.values_list("pk", "slug"))
+        lookup = self._slug_cache[field_name]
+        return join_list(sorted(lookup.get(i, str(i)) for i in ids))
