@@ -13,9 +13,10 @@ Who may do this follows django-import-export's settings,
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE and IMPORT_EXPORT_EXPORT_PERMISSION_CODE
 (both “change” here: Coordinators, not Members).
 
-``enable_csv_admin(site)`` puts the mixin in front of the admin classes already
-registered for each kind; consortia/admin.py calls it, so directory/admin.py
-does not depend on consortia.
+Each kind's admin is written out at the end of this module: a class that
+puts the mixin in front of the admin class its own app registered
+(``OrganisationCsvAdmin(CsvImportExportMixin, OrganisationWithMembershipsAdmin)``),
+registered in its place. directory and consortia never import csvio.
 """
 
 from __future__ import annotations
@@ -29,15 +30,19 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+import consortia.admin
+import directory.admin
 from consortia import reports
+from consortia.models import Consortium, JointOutput, Membership, OutputContributor
 from csvio.safety import stream_csv
+from directory.models import Contact, Organisation, OrganisationRelationship
 
 from .exports import csv_export
 from .kinds import IMPORTERS
@@ -285,38 +290,74 @@ class CsvImportExportMixin:
         )
 
 
-# model label → (kind, reports shown on its list)
-ADMIN_KINDS = {
-    "directory.organisation": ("organisations", ()),
-    "directory.contact": ("contacts", ()),
-    "directory.organisationrelationship": ("relationships", ()),
-    "consortia.consortium": ("consortia", ("members-by-role",)),
-    "consortia.membership": ("memberships", ("members-by-role",)),
-    "consortia.jointoutput": ("outputs", ("outputs-per-organisation",)),
-    "consortia.outputcontributor": ("contributors", ("outputs-per-organisation",)),
-}
+# -- one admin per kind ------------------------------------------------------------------------------
+#
+# Written out, one class per kind, on top of the class its own app registered: directory and consortia
+# must not import csvio (docs/architecture.md: api/web → csvio → search → consortia → directory), so the
+# mixin is applied here, and each model is registered again with its CSV admin.
 
 
-def enable_csv_admin(site: admin.AdminSite | None = None) -> None:
-    """Re-register each kind's admin class with CsvImportExportMixin in front of it."""
-    from django.apps import apps
+class OrganisationCsvAdmin(CsvImportExportMixin, consortia.admin.OrganisationWithMembershipsAdmin):
+    csv_kind = "organisations"
 
-    site = site or admin.site
-    for label, (kind, report_names) in ADMIN_KINDS.items():
-        model = apps.get_model(label)
-        if not site.is_registered(model):
-            continue
-        current = type(site._registry[model])
-        if issubclass(current, CsvImportExportMixin):
-            continue
-        combined = type(
-            f"Csv{current.__name__}",
-            (CsvImportExportMixin, current),
-            {"csv_kind": kind, "csv_reports": report_names, "__module__": __name__},
-        )
+
+class ContactCsvAdmin(CsvImportExportMixin, directory.admin.ContactAdmin):
+    csv_kind = "contacts"
+
+
+class RelationshipCsvAdmin(CsvImportExportMixin, directory.admin.OrganisationRelationshipAdmin):
+    csv_kind = "relationships"
+
+
+class ConsortiumCsvAdmin(CsvImportExportMixin, consortia.admin.ConsortiumAdmin):
+    csv_kind = "consortia"
+    csv_reports = ("members-by-role",)
+
+
+class MembershipCsvAdmin(CsvImportExportMixin, consortia.admin.MembershipAdmin):
+    csv_kind = "memberships"
+    csv_reports = ("members-by-role",)
+
+
+class JointOutputCsvAdmin(CsvImportExportMixin, consortia.admin.JointOutputAdmin):
+    csv_kind = "outputs"
+    csv_reports = ("outputs-per-organisation",)
+
+
+class OutputContributorCsvAdmin(CsvImportExportMixin, consortia.admin.OutputContributorAdmin):
+    csv_kind = "contributors"
+    csv_reports = ("outputs-per-organisation",)
+
+
+CSV_ADMINS = (
+    (Organisation, OrganisationCsvAdmin),
+    (Contact, ContactCsvAdmin),
+    (OrganisationRelationship, RelationshipCsvAdmin),
+    (Consortium, ConsortiumCsvAdmin),
+    (Membership, MembershipCsvAdmin),
+    (JointOutput, JointOutputCsvAdmin),
+    (OutputContributor, OutputContributorCsvAdmin),
+)
+
+
+def register_csv_admins(site: admin.AdminSite) -> None:
+    """Register each kind's CSV admin in place of the class it extends.
+
+    Each CSV admin extends the class registered for its model by name; if the
+    registered class is another one (an app changed its registration), stop
+    rather than silently drop what that class adds.
+    """
+    for model, csv_admin in CSV_ADMINS:
+        registered = type(site.get_model_admin(model))
+        extended = next(base for base in csv_admin.__bases__ if base is not CsvImportExportMixin)
+        if registered is not extended:
+            raise ImproperlyConfigured(
+                f"{model._meta.label} is registered with {registered.__qualname__}, but {csv_admin.__name__} "
+                f"extends {extended.__qualname__}: extend the registered class in csvio/admin.py."
+            )
         site.unregister(model)
-        site.register(model, combined)
+        site.register(model, csv_admin)
 
 
 # CSV import, export and reports on every kind's list, for Coordinators.
-enable_csv_admin(admin.site)
+register_csv_admins(admin.site)

@@ -110,3 +110,34 @@ def test_the_upload_page_lists_the_columns(coordinator_client):
     assert page.status_code == 200
     assert "Required: <code>organisation, consortium, role</code>" in text
     assert 'type="file"' in text
+
+
+def test_each_kind_has_its_own_csv_admin_on_top_of_its_apps_admin():
+    from django.contrib import admin
+
+    import consortia.admin
+    from csvio.admin import CSV_ADMINS, CsvImportExportMixin, OrganisationCsvAdmin
+    from csvio.kinds import IMPORTERS
+
+    assert sorted(csv_admin.csv_kind for _model, csv_admin in CSV_ADMINS) == sorted(IMPORTERS)
+    for model, csv_admin in CSV_ADMINS:
+        registered = admin.site.get_model_admin(model)
+        assert type(registered) is csv_admin
+        assert isinstance(registered, CsvImportExportMixin)
+        assert IMPORTERS[csv_admin.csv_kind].model is model
+    # The organisation admin keeps the memberships that consortia/admin.py adds to it.
+    assert issubclass(OrganisationCsvAdmin, consortia.admin.OrganisationWithMembershipsAdmin)
+    assert consortia.admin.OrganisationMembershipInline in admin.site.get_model_admin(Organisation).inlines
+
+
+def test_a_csv_admin_that_no_longer_extends_the_registered_class_stops_loudly():
+    from django.contrib import admin
+    from django.core.exceptions import ImproperlyConfigured
+
+    import directory.admin
+    from csvio.admin import register_csv_admins
+
+    site = admin.AdminSite(name="elsewhere")
+    site.register(Organisation, directory.admin.OrganisationAdmin)  # not the class consortia registers
+    with pytest.raises(ImproperlyConfigured, match="OrganisationWithMembershipsAdmin"):
+        register_csv_admins(site)
