@@ -12,7 +12,7 @@ class SearchConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from . import signals  # noqa: F401  (keeps each organisation's index current)
-        from .documents import new_generation
+        from .facets import new_generation
 
         def directory_changed(sender, **kwargs):
             if sender._meta.app_label in WATCHED_APPS:

@@ -37,16 +37,6 @@ class OrganisationQuerySet(VisibilityQuerySet):
             Q(name__iexact=name) | Q(short_name__iexact=name) | Q(other_names__name__iexact=name)
         ).distinct()
 
-    def search(self, query: str):
-        """Organisations matching every word of the query in any name or identifier.
-
-        This is the portable fallback; `directory.search` adds ranked full-text
-        and trigram matching on PostgreSQL.
-        """
-        from search.index import search_organisations
-
-        return search_organisations(self, query)
-
 
 class SlugQuerySetManager(models.Manager.from_queryset(OrganisationQuerySet)):
     def get_by_natural_key(self, slug):

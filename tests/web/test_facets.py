@@ -165,3 +165,56 @@ def test_asking_again_reuses_the_counts(seed, search, django_assert_num_queries)
     with django_assert_num_queries(6):
         response = search(theme="mental-health")
     assert counts(response, "theme")["Mental health"] == 2
+
+
+@pytest.fixture
+def partnership_over_time(db):
+    """Members of one consortium in three periods: left in 2016, in force in 2019 (ended 2020), joined in 2021."""
+    consortium = ConsortiumFactory(name="Harbour Partnership", slug="harbour-partnership")
+    for name, start, end in (
+        ("Early Trust", "2014-01-01", "2016-12-31"),
+        ("Middle Trust", "2018-01-01", "2020-12-31"),
+        ("Late Trust", "2021-01-01", None),
+    ):
+        MembershipFactory(
+            consortium=consortium, organisation=OrganisationFactory(name=name), start_date=start, end_date=end
+        )
+    return consortium
+
+
+def test_consortium_filter_lists_the_members_in_force_on_the_date_asked_about(partnership_over_time, search):
+    on_date = search(consortium="harbour-partnership", on="2019-06-01")
+    today = search(consortium="harbour-partnership")
+
+    assert result_names(on_date) == ["Middle Trust"]
+    assert counts(on_date, "consortium") == {"Harbour Partnership": 1}
+    assert "Consortium: Harbour Partnership (members on 1 June 2019)" in on_date.content.decode()
+    assert result_names(today) == ["Late Trust"]
+
+
+def test_consortium_counts_follow_the_date_without_a_consortium_filter(partnership_over_time, search):
+    OrganisationFactory(name="Not A Member")
+
+    assert counts(search(on="2015-06-01"), "consortium") == {"Harbour Partnership": 1}
+    assert counts(search("trust", on="2015-06-01"), "consortium") == {"Harbour Partnership": 1}
+    assert counts(search(on="2023-06-01"), "consortium") == {"Harbour Partnership": 1}
+    assert counts(search(on="2017-06-01"), "consortium") == {}
+
+
+def test_the_date_is_kept_by_every_link_of_the_page(partnership_over_time, search):
+    page = search("trust", consortium="harbour-partnership", on="2019-06-01").content.decode()
+
+    assert 'href="?q=trust&amp;on=2019-06-01"' in page  # "remove this filter" keeps the date
+    assert '<input type="hidden" name="on" value="2019-06-01">' in page
+    assert "Consortium (members on 1 June 2019)" in page
+
+
+@pytest.mark.parametrize("bad", ["01/06/2019", "2019-02-30", "soon"])
+def test_a_malformed_date_is_reported_by_name_and_today_is_used(partnership_over_time, search, bad):
+    response = search(consortium="harbour-partnership", on=bad)
+
+    assert response.status_code == 200
+    assert result_names(response) == ["Late Trust"]
+    notices = response.context["params"].notices
+    assert len(notices) == 1 and notices[0].startswith("The date “on” was left out:")
+    assert bad in notices[0]

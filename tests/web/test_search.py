@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import OrganisationFactory, OrganisationNameFactory
+from tests.factories import ConsortiumFactory, OrganisationFactory, OrganisationNameFactory, ThemeFactory
 
 from .conftest import on_postgres, on_sqlite, result_names
 
@@ -137,3 +137,34 @@ def test_sqlite_fallback_widens_a_misspelt_word_to_the_closest_names(seed, searc
 @on_sqlite
 def test_sqlite_fallback_does_not_read_descriptions(seed, search):
     assert result_names(search("social justice")) == []
+
+
+def test_a_hidden_parent_is_not_named_in_consortium_matches(db, client, member, search):
+    secret = ConsortiumFactory(name="Quiet Alliance", slug="quiet-alliance", is_public=False)
+    ConsortiumFactory(name="Open Harbour Partnership", slug="open-harbour", parent=secret)
+
+    visitor = search("open harbour partnership")
+
+    assert [c.name for c in visitor.context["consortium_matches"]] == ["Open Harbour Partnership"]
+    assert "Quiet Alliance" not in visitor.content.decode()
+    client.force_login(member)
+    assert "part of Quiet Alliance" in search("open harbour partnership").content.decode()
+
+
+def test_the_api_and_the_page_list_the_same_matches_in_the_same_order(db, client):
+    race = ThemeFactory(slug="race-equality", name="Race Equality")
+    OrganisationFactory(name="Aardvark Race Equality Trust", description="Housing advice.", themes=[race])
+    OrganisationFactory(name="Beacon Project", description="We promote race equality in schools.")
+    OrganisationFactory(name="Race Equality Network", description="A network.")
+    OrganisationFactory(name="Zenith Race Equality Trust")
+    # Named nowhere for it, but about little else: ts_rank alone would put it before the name matches.
+    OrganisationFactory(name="Quay Trust", description="Race equality work. " * 12)
+    renamed = OrganisationFactory(name="Yew Tree Trust", description="Gardens.")
+    OrganisationNameFactory(organisation=renamed, name="Race Equality Unit", kind="former")
+    OrganisationFactory(name="Equality Hidden Race Trust", is_public=False)
+
+    for query in ("race equality", "equality trust", "Zenith"):
+        page = result_names(client.get("/organisations/", {"q": query}))
+        api = [row["name"] for row in client.get("/api/v1/organisations/", {"search": query}).json()["results"]]
+        assert page == api, query
+        assert page, query

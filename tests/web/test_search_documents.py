@@ -6,7 +6,14 @@ from django.db import connection
 
 from consortia.models import Consortium
 from directory.models import Organisation
-from tests.factories import MembershipFactory, OrganisationFactory, OrganisationNameFactory, ThemeFactory, region
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    OrganisationNameFactory,
+    ThemeFactory,
+    UserFactory,
+    region,
+)
 
 from .conftest import on_postgres, result_names
 
@@ -146,18 +153,46 @@ def test_an_organisation_in_two_roles_is_one_member_everywhere(seed, search, cli
 
 @on_postgres
 def test_broad_and_narrow_matches_are_listed_in_the_same_order():
-    from search.documents import DocumentMatch, DocumentResults
-    from search.index import PreparedQuery
+    from search.backends.postgres import DocumentMatch
+    from search.query import PreparedQuery
 
     OrganisationFactory(name="Zenith Race Equality Network")
     for name in ("Cedar Project", "Alder Project", "Birch Project"):
         OrganisationFactory(name=name, description="We promote race equality.")
-    results = DocumentResults(
-        DocumentMatch(PreparedQuery("race equality"), True, []), "", Organisation.objects.all(), ()
-    )
+    member = UserFactory()
+    results = DocumentMatch(PreparedQuery("race equality"), member, [], Organisation.objects.all()).results("", (), 0)
     expected = ["Zenith Race Equality Network", "Alder Project", "Birch Project"]
 
     results.total = 1_000_000  # a broad match: the other matches are read along the name index
     assert [o.name for o in results[0:3]] == expected
     results.total = 4  # a narrow one: found by the vector index, then sorted
     assert [o.name for o in results[0:3]] == expected
+
+
+def document_visibility() -> dict[int, bool]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT organisation_id, is_public FROM directory_search_document")
+        return dict(cursor.fetchall())
+
+
+def public_by_the_rule() -> dict[int, bool]:
+    public = set(Organisation.objects.public().values_list("pk", flat=True))
+    return {pk: pk in public for pk in Organisation.objects.values_list("pk", flat=True)}
+
+
+@on_postgres
+def test_the_search_tables_visibility_is_a_faithful_copy_of_the_public_rule(db):
+    """The search table's is_public is a cached copy of Organisation.objects.public() (search/backends/postgres.py)."""
+    kept, hidden, bulk = OrganisationFactory(), OrganisationFactory(is_public=False), OrganisationFactory()
+    Organisation.objects.bulk_create(
+        [Organisation(name=f"Bulk {n}", slug=f"bulk-{n}", is_public=n % 2 == 0) for n in range(6)]
+    )
+    assert document_visibility() == public_by_the_rule()
+
+    hidden.is_public = True
+    hidden.save()
+    Organisation.objects.filter(pk=bulk.pk).update(is_public=False)  # no signals
+    Organisation.objects.filter(slug__startswith="bulk-").update(is_public=True)
+    kept.delete()
+    assert document_visibility() == public_by_the_rule()
+    assert len(document_visibility()) == Organisation.objects.count() == 8

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.formats import date_format
 
 register = template.Library()
 
@@ -16,11 +17,12 @@ def regions_summary(regions) -> str:
 
 
 @register.simple_tag
-def facet_groups(facets):
-    """(query key, legend, values, input type) for each facet, in the order shown."""
+def facet_groups(facets, on=None):
+    """(query key, legend, values, input type) for each facet, in the order shown; `on`: the members' date."""
+    members = f"members on {date_format(on, 'j F Y')}" if on else "current members"
     return [
         ("theme", "Theme", facets["theme"], "checkbox"),
         ("region", "Area served", facets["region"], "checkbox"),
         ("classification", "Kind of organisation", facets["classification"], "radio"),
-        ("consortium", "Consortium (current members)", facets["consortium"], "checkbox"),
+        ("consortium", f"Consortium ({members})", facets["consortium"], "checkbox"),
     ]
