@@ -7,11 +7,11 @@ none, get flat columns here. Every cell goes through
 formulas. Rows come in record order (oldest first): the export reads in
 primary-key batches to keep memory flat.
 
-Visibility: the viewsets pass querysets already narrowed to the caller. Three
-columns the import format carries regardless need narrowing here for
-anonymous callers: a contact's private notes, an output's press contact when
-that contact is not public, and a consortium's parent when the parent is not
-public.
+Visibility: the viewsets pass querysets already narrowed with `visible_to`.
+The import format also carries a few cells that name another record — a
+consortium's parent, an output's press contact — and a contact's private
+notes. A cell naming a record the reader may not see (`visible_to` again) is
+left blank, and notes are for those who see everything.
 """
 
 from collections.abc import Callable, Iterable
@@ -19,9 +19,11 @@ from collections.abc import Callable, Iterable
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
 
+from consortia.models import Consortium
 from csvio.exports import export_rows
 from csvio.safety import stream_csv
 from directory.models import Contact
+from directory.models.base import sees_everything
 
 
 class CSVRenderer(BaseRenderer):
@@ -42,15 +44,24 @@ def streaming_csv(header: list[str], rows: Iterable[list], filename: str) -> Str
     return response
 
 
-def kind_csv(kind: str, queryset, *, anonymous: bool) -> StreamingHttpResponse:
+def kind_csv(kind: str, queryset, user) -> StreamingHttpResponse:
     header, rows = export_rows(kind, queryset)
-    if anonymous and kind == "contacts":
+    if kind == "contacts" and not sees_everything(user):
         rows = _blank_columns(rows, [header.index("notes")])
-    if anonymous and kind == "outputs":
-        rows = _public_press_contacts_only(rows, header)
-    if anonymous and kind == "consortia":
-        rows = _public_parents_only(rows, header)
+    for columns, visible in _references(kind, user):
+        rows = _blank_unless_visible(rows, [header.index(column) for column in columns], visible)
     return streaming_csv(header, rows, kind)
+
+
+def _references(kind: str, user) -> list[tuple[tuple[str, ...], set]]:
+    """Cells naming another record, with the keys of those records this reader may see."""
+    if kind == "consortia":
+        parents = Consortium.objects.visible_to(user).filter(pk__in=Consortium.objects.values("parent"))
+        return [(("parent",), set(parents.values_list("slug")))]
+    if kind == "outputs":
+        press = Contact.objects.visible_to(user).filter(press_outputs__isnull=False)
+        return [(("press_contact_organisation", "press_contact"), set(press.values_list("organisation__slug", "name")))]
+    return []
 
 
 def columns_csv(columns: list[tuple[str, Callable]], queryset, filename: str) -> StreamingHttpResponse:
@@ -66,27 +77,11 @@ def _blank_columns(rows, indexes):
         yield row
 
 
-def _public_press_contacts_only(rows, header):
-    organisation_at, name_at = header.index("press_contact_organisation"), header.index("press_contact")
-    public = set(
-        Contact.objects.public()
-        .filter(organisation__is_public=True, press_outputs__isnull=False)
-        .values_list("organisation__slug", "name")
-    )
+def _blank_unless_visible(rows, indexes: list[int], visible: set):
     for row in rows:
-        row = list(row)
-        if (row[organisation_at], row[name_at]) not in public:
-            row[organisation_at] = row[name_at] = ""
-        yield row
-
-
-def _public_parents_only(rows, header):
-    from consortia.models import Consortium
-
-    parent_at = header.index("parent")
-    hidden = set(Consortium.objects.filter(is_public=False).values_list("slug", flat=True))
-    for row in rows:
-        if row[parent_at] in hidden:
+        key = tuple(row[index] for index in indexes)
+        if any(key) and key not in visible:
             row = list(row)
-            row[parent_at] = ""
+            for index in indexes:
+                row[index] = ""
         yield row

@@ -38,6 +38,7 @@ from directory.models import (
     RelationshipType,
     Theme,
 )
+from directory.models.base import sees_everything
 
 
 def django_errors(error: DjangoValidationError) -> dict | list:
@@ -53,11 +54,6 @@ def django_errors(error: DjangoValidationError) -> dict | list:
 def user_of(serializer) -> object | None:
     request = serializer.context.get("request")
     return getattr(request, "user", None)
-
-
-def may_see(user, record) -> bool:
-    """Anonymous callers see public records only (DESIGN.md)."""
-    return bool(user is not None and user.is_authenticated) or bool(getattr(record, "is_public", True))
 
 
 def strict(field_class, types: tuple, message: str):
@@ -336,12 +332,6 @@ class ConsortiumListSerializer(ServiceModelSerializer):
     update_service = staticmethod(consortia_services.consortium_update)
     record_argument = "consortium"
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if instance.parent_id and not may_see(user_of(self), instance.parent):
-            data["parent"] = None
-        return data
-
 
 class MembersByRoleSerializer(serializers.Serializer):
     """Current members grouped by role."""
@@ -378,9 +368,8 @@ class ConsortiumSerializer(ConsortiumListSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_parent_name(self, instance) -> str | None:
-        if instance.parent_id and may_see(user_of(self), instance.parent):
-            return instance.parent.name
-        return None
+        # The viewset reads the parent through visible_to (with_parent_visible_to): None if hidden.
+        return instance.parent.name if instance.parent is not None else None
 
     @extend_schema_field(OrganisationRefSerializer(many=True))
     def get_leads(self, instance):
@@ -490,12 +479,6 @@ class OutputListSerializer(ServiceModelSerializer):
     record_argument = "output"
     renamed = {"visible_contributors": "contributors"}
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if instance.consortium_id and not may_see(user_of(self), instance.consortium):
-            data["consortium"] = None
-        return data
-
 
 class OutputSerializer(OutputListSerializer):
     key_findings = LinesField(required=False, help_text="Key findings, one item each.")
@@ -523,15 +506,9 @@ class OutputSerializer(OutputListSerializer):
 
     @extend_schema_field(ContactSummarySerializer(allow_null=True))
     def get_press_contact(self, instance):
+        # The viewset reads the press contact through visible_to: None if the caller may not see it.
         contact = instance.press_contact
-        if contact is None:
-            return None
-        user = user_of(self)
-        if not (user is not None and user.is_authenticated) and not (
-            contact.is_public and contact.organisation.is_public
-        ):
-            return None
-        return ContactSummarySerializer(contact).data
+        return ContactSummarySerializer(contact).data if contact is not None else None
 
 
 # Contacts
@@ -563,8 +540,7 @@ class ContactSerializer(CleanModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        user = user_of(self)
-        if not (user is not None and user.is_authenticated):
+        if not sees_everything(user_of(self)):
             data["notes"] = ""  # notes are for coordinators, even on a public contact
         return data
 

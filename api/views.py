@@ -7,8 +7,12 @@ for an anonymous caller. The number of queries per page does not depend on
 the number of rows (tests pin it).
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, ProtectedError, RestrictedError
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view, permission_classes, schema
@@ -19,14 +23,32 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from consortia.models import Consortium, JointOutput, Membership, OutputContributor
 from directory.models import Contact, Organisation, OrganisationRelationship, Region, Theme
+from directory.models.base import parse_date_parameter
 
 from . import filters, serializers
 from .csv_export import CSVRenderer, columns_csv, kind_csv
 
 
-def is_anonymous(request) -> bool:
-    user = getattr(request, "user", None)
-    return not (user is not None and user.is_authenticated)
+def as_of_date(request):
+    """The date nested membership lists are read for: `?as_of=` (ISO 8601), today if absent.
+
+    The same reader as the `as_of` filters (`parse_date_parameter`), so a
+    malformed date answers 400 naming `as_of`, as every filter error does.
+    """
+    text = request.query_params.get("as_of", "") if request is not None else ""
+    if not text.strip():
+        return timezone.localdate()  # an empty value is reported by the filter set where it is a filter
+    try:
+        return parse_date_parameter(text, "as_of")
+    except DjangoValidationError as error:
+        raise ValidationError(error.message_dict) from None
+
+
+AS_OF_DETAIL = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.DATE,
+    description="Show the memberships in force on this date (YYYY-MM-DD); today if absent.",
+)
 
 
 class Conflict(APIException):
@@ -63,7 +85,7 @@ class DirectoryViewSet(viewsets.ModelViewSet):
                 self.paginator.check_parameters(request)
             queryset = self.filter_queryset(self.get_csv_queryset())
             if self.csv_kind:
-                return kind_csv(self.csv_kind, queryset, anonymous=is_anonymous(request))
+                return kind_csv(self.csv_kind, queryset, request.user)
             return columns_csv(self.csv_columns, queryset, self.basename)
         return super().list(request, *args, **kwargs)
 
@@ -117,6 +139,7 @@ class IdLookupMixin:
     lookup_value_regex = "[0-9]+"
 
 
+@extend_schema_view(retrieve=extend_schema(parameters=[AS_OF_DETAIL]))
 class OrganisationViewSet(SlugLookupMixin, DirectoryViewSet):
     """Organisations, with their other names, identifiers, themes, regions, current memberships and contacts."""
 
@@ -127,13 +150,12 @@ class OrganisationViewSet(SlugLookupMixin, DirectoryViewSet):
 
     def memberships_prefetch(self):
         memberships = (
-            Membership.objects.current()
+            Membership.objects.visible_to(self.request.user)
+            .as_of(as_of_date(self.request))
             .select_related("consortium")
-            .only(*MEMBERSHIP_COLUMNS, "consortium__slug", "consortium__name", "consortium__is_public")
+            .only(*MEMBERSHIP_COLUMNS, "consortium__slug", "consortium__name")
             .order_by("consortium__name", "role")
         )
-        if is_anonymous(self.request):
-            memberships = memberships.filter(consortium__is_public=True)
         return Prefetch("memberships", queryset=memberships, to_attr="current_memberships")
 
     def get_queryset(self):
@@ -157,6 +179,7 @@ class OrganisationViewSet(SlugLookupMixin, DirectoryViewSet):
         return Organisation.objects.visible_to(self.request.user)
 
 
+@extend_schema_view(retrieve=extend_schema(parameters=[AS_OF_DETAIL]))
 class ConsortiumViewSet(SlugLookupMixin, DirectoryViewSet):
     """Consortia, alliances and programmes, with parent, children, former names, lead and current members."""
 
@@ -168,18 +191,17 @@ class ConsortiumViewSet(SlugLookupMixin, DirectoryViewSet):
     def get_queryset(self):
         user = self.request.user
         queryset = (
-            Consortium.objects.visible_to(user).select_related("parent").prefetch_related("themes").order_by("name")
+            Consortium.objects.visible_to(user).with_parent_visible_to(user).prefetch_related("themes").order_by("name")
         )
         if self.action != "list":
             # Only what the member list shows: a consortium can have hundreds of current members.
             memberships = (
-                Membership.objects.current()
+                Membership.objects.visible_to(user)
+                .as_of(as_of_date(self.request))
                 .select_related("organisation")
-                .only(*MEMBERSHIP_COLUMNS, "organisation__slug", "organisation__name", "organisation__is_public")
+                .only(*MEMBERSHIP_COLUMNS, "organisation__slug", "organisation__name")
                 .order_by("role", "organisation__name")
             )
-            if is_anonymous(self.request):
-                memberships = memberships.filter(organisation__is_public=True)
             queryset = queryset.prefetch_related(
                 "other_names",
                 Prefetch(
@@ -200,12 +222,11 @@ class MembershipViewSet(IdLookupMixin, DirectoryViewSet):
     csv_kind = "memberships"
 
     def get_queryset(self):
-        queryset = Membership.objects.select_related("organisation", "consortium").order_by(
-            "consortium__name", "role", "organisation__name", "pk"
+        return (
+            Membership.objects.visible_to(self.request.user)
+            .select_related("organisation", "consortium")
+            .order_by("consortium__name", "role", "organisation__name", "pk")
         )
-        if is_anonymous(self.request):
-            queryset = queryset.filter(organisation__is_public=True, consortium__is_public=True)
-        return queryset
 
 
 class OutputViewSet(SlugLookupMixin, DirectoryViewSet):
@@ -217,17 +238,23 @@ class OutputViewSet(SlugLookupMixin, DirectoryViewSet):
     csv_kind = "outputs"
 
     def get_queryset(self):
-        contributors = OutputContributor.objects.select_related("organisation").order_by("order", "organisation__name")
-        queryset = JointOutput.objects.visible_to(self.request.user).order_by("-published_on", "title", "pk")
-        if is_anonymous(self.request):
-            contributors = contributors.filter(organisation__is_public=True)
-            # A hidden consortium's outputs would reveal it.
-            queryset = queryset.exclude(consortium__is_public=False)
-        queryset = queryset.select_related("consortium").prefetch_related(
-            "themes", Prefetch("contributors", queryset=contributors, to_attr="visible_contributors")
+        user = self.request.user
+        contributors = (
+            OutputContributor.objects.visible_to(user)
+            .select_related("organisation")
+            .order_by("order", "organisation__name")
+        )
+        # A visible output's consortium is visible (JointOutputQuerySet.public), so it is joined as it is.
+        queryset = (
+            JointOutput.objects.visible_to(user)
+            .order_by("-published_on", "title", "pk")
+            .select_related("consortium")
+            .prefetch_related("themes", Prefetch("contributors", queryset=contributors, to_attr="visible_contributors"))
         )
         if self.action != "list":
-            queryset = queryset.select_related("press_contact__organisation")
+            # None when the caller may not see the press contact.
+            press = Contact.objects.visible_to(user).select_related("organisation")
+            queryset = queryset.prefetch_related(Prefetch("press_contact", queryset=press))
         return queryset
 
 
@@ -239,10 +266,11 @@ class ContactViewSet(IdLookupMixin, DirectoryViewSet):
     csv_kind = "contacts"
 
     def get_queryset(self):
-        queryset = Contact.objects.visible_to(self.request.user).select_related("organisation")
-        if is_anonymous(self.request):
-            queryset = queryset.filter(organisation__is_public=True)
-        return queryset.order_by("organisation__name", "name", "pk")
+        return (
+            Contact.objects.visible_to(self.request.user)
+            .select_related("organisation")
+            .order_by("organisation__name", "name", "pk")
+        )
 
 
 class ThemeViewSet(SlugLookupMixin, DirectoryViewSet):
@@ -276,12 +304,11 @@ class RelationshipViewSet(IdLookupMixin, DirectoryViewSet):
     csv_kind = "relationships"
 
     def get_queryset(self):
-        queryset = OrganisationRelationship.objects.select_related("subject", "object", "type").order_by(
-            "subject__name", "type__name", "object__name", "pk"
+        return (
+            OrganisationRelationship.objects.visible_to(self.request.user)
+            .select_related("subject", "object", "type")
+            .order_by("subject__name", "type__name", "object__name", "pk")
         )
-        if is_anonymous(self.request):
-            queryset = queryset.filter(subject__is_public=True, object__is_public=True)
-        return queryset
 
 
 class ObtainToken(ObtainAuthToken):

@@ -59,7 +59,7 @@ def build(resource: str, count: int) -> None:
 # Queries per list page, whatever its length: the COUNT, the page, then one per nested list.
 LIST_QUERIES = {
     "organisations": 5,  # + themes, regions, current memberships with their consortium
-    "consortia": 3,  # + themes (the parent is joined)
+    "consortia": 4,  # + themes, parents (read through visible_to: a hidden parent is null)
     "memberships": 2,  # organisation and consortium joined
     "outputs": 4,  # + themes, contributors with their organisation
     "contacts": 2,
