@@ -3,11 +3,45 @@
 from __future__ import annotations
 
 from consortia.models import Consortium, ConsortiumKind
+from consortia.models.consortia import INSIDE_ITSELF_MESSAGE, sits_inside_itself
 from csvio import cells
 from csvio.columns import NAME_COLUMNS
 from csvio.engine import Column, Importer
 
 from .shared import CONSORTIUM, name_columns
+
+
+class _ParentWalk:
+    """``parent_of`` for ``sits_inside_itself`` over many rows, remembering the chains already found sound.
+
+    A walk that reaches the top (a consortium without a parent) shows that
+    every consortium it passed through is not inside itself, and that no walk
+    through them can come back to where it started: later walks stop there.
+    A long chain of parents in one file is then walked once, not once a row.
+    """
+
+    def __init__(self, parents: dict):
+        self.parents = parents
+        self.sound: set = set()
+        self.passed: list = []
+        self.reached_top = False
+
+    def __call__(self, slug):
+        if slug in self.sound:
+            self.reached_top = True
+            return None
+        self.passed.append(slug)
+        parent = self.parents.get(slug)
+        self.reached_top = parent is None
+        return parent
+
+    def walk_ended(self, start) -> None:
+        """After each row's walk from ``start``: if it reached the top, all it passed through is sound."""
+        if self.reached_top:
+            self.sound.update(self.passed)
+            self.sound.add(start)
+        self.passed = []
+        self.reached_top = False
 
 
 class ConsortiumImporter(Importer):
@@ -48,26 +82,24 @@ class ConsortiumImporter(Importer):
                 found[key] = ("file", key)
         return found
 
-    def check_rows(self, rows):
-        super().check_rows(rows)
-        for row in rows:
-            if row.values.get("parent") and row.values.get("parent") == row.values.get("slug"):
-                self.error(row, "parent", "A consortium cannot sit inside itself.")
-
     def check_against_database(self, rows):
+        """No consortium may sit inside itself, directly or through its parents, once the file is applied.
+
+        The rule is the model layer's ``sits_inside_itself`` (docs/architecture.md), asked for each row over the
+        recorded parents updated with the file's, by slug.
+        """
         parents = dict(Consortium.objects.values_list("slug", "parent__slug"))
         for row in rows:
             if not row.errors and "parent" in row.values:
                 parents[row.values["slug"]] = row.values["parent"] or None
+        parent_of = _ParentWalk(parents)
         for row in rows:
             if row.errors:
                 continue
-            seen, current = set(), row.values["slug"]
-            while current is not None and current not in seen:
-                seen.add(current)
-                current = parents.get(current)
-            if current == row.values["slug"]:
-                self.error(row, "parent", "A consortium cannot sit inside itself or inside one of its own members.")
+            slug = row.values["slug"]
+            if sits_inside_itself(slug, parents.get(slug), parent_of):
+                self.error(row, "parent", INSIDE_ITSELF_MESSAGE)
+            parent_of.walk_ended(slug)
 
     def write(self, rows):
         pks = {row.values["slug"]: row.pk for row in rows if row.pk}

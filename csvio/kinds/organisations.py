@@ -15,7 +15,7 @@ from csvio.columns import NAME_COLUMNS, ORGANISATION_FIELDS
 from csvio.engine import Column, Importer
 from directory.identifiers import split_org_id
 from directory.models import Classification, Organisation, OrganisationIdentifier, OrganisationName, Theme
-from directory.names import fold, normalise_name
+from directory.names import compose_search_names, normalise_name
 from search.index import VECTOR_SQL, add_search_words, update_search_vectors
 
 from .shared import name_columns
@@ -300,11 +300,7 @@ class OrganisationImporter(Importer):
     extra_attnames = ("search_names",)
 
     def prepare_record(self, row, record):
-        """search_names as Organisation.build_search_names() would make it from the record's final state.
-
-        Other names in (kind, name) order and identifiers in (scheme, value) order, as
-        the model's orderings give them (code-point order: SQLite, and PostgreSQL's C collation).
-        """
+        """search_names from the record's final state, composed by the model layer's rule (``compose_search_names``)."""
         current_names = self.current_names.get(row.pk, {}) if row.action == "changed" else {}
         names = []
         for column, kind in NAME_COLUMNS.items():
@@ -315,11 +311,6 @@ class OrganisationImporter(Importer):
         if "identifiers" in row.values:
             identifiers = row.values["identifiers"]
         else:
-            identifiers = sorted(self.current_identifiers.get(row.pk, {})) if row.action == "changed" else []
-        parts = [record["name"], record["short_name"], *(name for _, name in sorted(names))]
-        for scheme, value in sorted(identifiers):
-            parts += [value, f"{scheme}-{value}"]
+            identifiers = self.current_identifiers.get(row.pk, {}) if row.action == "changed" else []
         record["_themes"] = row.refs.get("themes") or ()
-        text = " | ".join(part for part in parts if part)
-        # fold() is NFKD plus dropping combining marks, which changes nothing in ASCII text but case.
-        record["search_names"] = text.casefold() if text.isascii() else fold(text)
+        record["search_names"] = compose_search_names(record["name"], record["short_name"], names, identifiers)

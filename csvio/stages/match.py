@@ -4,8 +4,8 @@ A batch at a time, rows are matched by natural key (one query per batch on
 the key's first part), compared with their records and classified new,
 changed or unchanged; the recorded values of unchanged rows are let go at
 once. Rules that need recorded data run here over the whole file, through the
-model layer's batch functions: ``period_clashes`` asks
-``directory.models.base.find_overlaps`` (docs/architecture.md).
+model layer's batch functions (docs/architecture.md); ``rows_refused_for_clashes``
+turns the pairs they find into the rows to refuse.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from django.db.models import CharField, ExpressionWrapper, F
 from csvio import fastdb
 from csvio.cells import display, join_list
 from csvio.report import Change
-from directory.models.base import find_overlaps
 
 from .parse import Row
 
@@ -27,30 +26,33 @@ MATCH_BATCH = 10_000
 MAX_CHANGES_SHOWN = 500
 
 
-def period_clashes(periods: Iterable[tuple]) -> list[tuple[Row, Any]]:
-    """The file's rows whose period shares a day with another period of the same group, each with one it clashes with.
+def rows_refused_for_clashes(clashes: Iterable[tuple[Any, Any]]) -> list[tuple[Row, Any]]:
+    """Which of the file's rows a batch rule's clashing pairs refuse, each with the one it clashes with.
 
-    ``periods`` are (start, end, item) for one group (one organisation,
-    consortium and role, say), where item is a file ``Row`` or, for a period
-    already recorded, any other value that names it. The clashes are
-    ``find_overlaps``'s: every clashing period is named at least once. Of two
-    clashing rows the later in the file is refused, naming the earlier, as a
-    coordinator reads the file top to bottom; a row clashing with a recorded
-    period is refused naming that period. Clashes between two recorded periods
-    are not the file's doing and are left out. Each row is returned once.
+    ``clashes`` are (item, other) pairs from a model-layer batch check such as
+    ``consortia.models.memberships.membership_clashes`` (over
+    ``directory.models.base.find_overlaps``, which puts every clashing period in
+    at least one pair); an item is a file ``Row`` or, for a record already
+    saved, any value that names it. A row clashing with a saved record is
+    refused, naming it. Of two clashing rows the later in the file is refused,
+    naming the earlier, as a coordinator reads top to bottom, unless it is
+    refused already: then the earlier is, so that every clashing row is
+    refused or named and one round of corrections finds them all. A clash
+    between two saved records is not the file's doing and is left out. Each
+    row is returned once, in file order.
     """
     refused: dict[int, tuple[Row, Any]] = {}
-    for item, earlier in find_overlaps(periods):
-        item_is_row, earlier_is_row = isinstance(item, Row), isinstance(earlier, Row)
-        if item_is_row and earlier_is_row:
-            row, other = (item, earlier) if item.number > earlier.number else (earlier, item)
-        elif item_is_row:
-            row, other = item, earlier
-        elif earlier_is_row:
-            row, other = earlier, item
-        else:
-            continue
-        refused.setdefault(row.number, (row, other))
+    for item, other in clashes:
+        item_is_row, other_is_row = isinstance(item, Row), isinstance(other, Row)
+        if item_is_row and other_is_row:
+            later, earlier = (item, other) if item.number > other.number else (other, item)
+            if later.number not in refused:
+                refused[later.number] = (later, earlier)
+            elif earlier.number not in refused:
+                refused[earlier.number] = (earlier, later)
+        elif item_is_row or other_is_row:
+            row, named = (item, other) if item_is_row else (other, item)
+            refused.setdefault(row.number, (row, named))
     return [refused[number] for number in sorted(refused)]
 
 
