@@ -2,6 +2,7 @@
 
     python benchmarks/csv_import.py                       # 100,000 organisations, PostgreSQL and SQLite
     python benchmarks/csv_import.py --organisations 10000 --databases sqlite
+    python benchmarks/csv_import.py --only-groups --group-rows 20000   # the few-groups shape alone
 
 It writes the synthetic data set of csvio/synthetic.py as CSV files
 (100,000 organisations, 200,000 memberships across 500 consortia, 20,000
@@ -20,7 +21,10 @@ contacts), then on each database measures rows per second and peak memory for:
   file, and the search index, all in one transaction;
 
 each for a first import into an empty table and a re-import of the same file;
-and for export, a plain ``csv.writer`` over ``values_list().iterator()`` against
+memberships in few groups with many rows each (issue 13: the overlap check
+was quadratic in a group's size): 200,000 rows in 5 organisation–consortium–role
+groups, 200,000 in one group, and the one-group file plus one overlapping row,
+which must be refused naming that row; and for export, a plain ``csv.writer`` over ``values_list().iterator()`` against
 our streaming export (with the list columns and spreadsheet escaping) and
 django-import-export's resource export.
 
@@ -210,6 +214,43 @@ def step_ours(folder: Path, phase: str, kind: str = "organisations") -> int:
     return report.total
 
 
+GROUP_ORGANISATIONS = [f"group-organisation-{n}" for n in range(5)]
+GROUP_CONSORTIUM = "group-network"
+GROUP_FIRST_DAY = "1500-01-01"
+
+
+def step_group_setup(folder: Path, phase: str) -> int:
+    """The organisations and the consortium the few-groups files name."""
+    from consortia.models import Consortium
+    from directory.models import Organisation
+
+    for slug in GROUP_ORGANISATIONS:
+        Organisation.objects.create(slug=slug, name=slug.replace("-", " ").title())
+    Consortium.objects.create(slug=GROUP_CONSORTIUM, name="Group Network")
+    return len(GROUP_ORGANISATIONS) + 1
+
+
+def step_groups(folder: Path, phase: str, file: str = "") -> int:
+    """Our import of a few-groups memberships file: written (first, re-import) or refused naming its last row."""
+    from django.contrib.auth import get_user_model
+
+    from csvio.services import csv_import
+
+    user, _ = get_user_model().objects.get_or_create(username="benchmark")
+    report = csv_import("memberships", folder / file, user=user, filename=file)
+    if phase == "refused":
+        refused = [(error.row, error.column) for error in report.errors]
+        assert not report.written and refused == [(report.total + 1, "start_date")], report.as_text()[:3000]
+    elif not report.written:
+        raise SystemExit(report.as_text()[:3000])
+    elif phase == "first":
+        assert report.new == report.total, report.summary()
+    else:
+        assert report.unchanged == report.total, report.summary()
+    step_groups.timings = report.timings
+    return report.total
+
+
 def _written_tables() -> list[str]:
     """Every table a first import of organisations writes to (the search document is filled by its trigger)."""
     from django.contrib.auth import get_user_model
@@ -319,6 +360,8 @@ STEPS = {
     "bulk_create": step_bulk_create,
     "import_export": step_import_export,
     "ours": step_ours,
+    "group_setup": step_group_setup,
+    "groups": step_groups,
     "dump_written": step_dump_written,
     "copy_written": step_copy_written,
     "export_plain": step_export_plain,
@@ -333,6 +376,8 @@ def worker(args) -> None:
     kwargs = {}
     if args.step == "ours":
         kwargs["kind"] = args.kind
+    if args.step == "groups":
+        kwargs["file"] = args.file
     if args.step == "import_export" and args.limit:
         kwargs["limit"] = args.limit
     started = time.perf_counter()
@@ -417,6 +462,50 @@ def run_step(database: Database, folder: Path, step: str, phase: str, **extra) -
     return result
 
 
+def write_group_files(folder: Path, rows: int) -> None:
+    """Memberships in few groups with many rows: one-day periods every other day, so none overlap.
+
+    memberships-5-groups.csv spreads ``rows`` over five organisations (one group each);
+    memberships-1-group.csv puts them all in one; memberships-1-group-bad.csv adds one
+    last row, starting on a day between two periods, that overlaps the later of them.
+    """
+    import datetime
+
+    folder.mkdir(parents=True, exist_ok=True)
+    first = datetime.date.fromisoformat(GROUP_FIRST_DAY)
+    header = ["organisation", "consortium", "role", "start_date", "end_date"]
+
+    def write(name: str, groups: int, bad: bool = False) -> None:
+        per_group = rows // groups
+        with (folder / name).open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(header)
+            for group in range(groups):
+                for n in range(per_group):
+                    day = (first + datetime.timedelta(days=2 * n)).isoformat()
+                    writer.writerow([GROUP_ORGANISATIONS[group], GROUP_CONSORTIUM, "member", day, day])
+            if bad:
+                start = first + datetime.timedelta(days=2 * (per_group // 2) + 1)
+                end = start + datetime.timedelta(days=1)
+                writer.writerow([GROUP_ORGANISATIONS[0], GROUP_CONSORTIUM, "member", start, end])
+
+    write("memberships-5-groups.csv", 5)
+    write("memberships-1-group.csv", 1)
+    write("memberships-1-group-bad.csv", 1, bad=True)
+
+
+def bench_groups(database: Database, folder: Path, measure) -> None:
+    """Few groups, many rows: the overlap check's worst shape (issue 13, item 2)."""
+    database.reset()
+    run_step(database, folder, "group_setup", "first")
+    measure("ours memberships 5 groups first", "groups", "first", file="memberships-5-groups.csv")
+    database.reset()
+    run_step(database, folder, "group_setup", "first")
+    measure("ours memberships 1 group + 1 overlap refused", "groups", "refused", file="memberships-1-group-bad.csv")
+    measure("ours memberships 1 group first", "groups", "first", file="memberships-1-group.csv")
+    measure("ours memberships 1 group re-import", "groups", "reimport", file="memberships-1-group.csv")
+
+
 def bench_database(vendor: str, folder: Path, args) -> dict:
     database = Database(vendor, args.pg_url, Path(args.scratch))
     print(f"== {vendor}", flush=True)
@@ -425,6 +514,12 @@ def bench_database(vendor: str, folder: Path, args) -> dict:
 
     def measure(label, step, phase, **extra):
         results[label] = run_step(database, folder, step, phase, **extra)
+
+    if args.only_groups:
+        bench_groups(database, folder, measure)
+        if not args.keep:
+            database.drop()
+        return results
 
     for step in ("copy", "bulk_create"):
         database.reset()
@@ -449,6 +544,8 @@ def bench_database(vendor: str, folder: Path, args) -> dict:
         measure("export import_export", "export_import_export", "first")
     database.reset()
     measure("copy of the same rows", "copy_written", "first")
+    if not args.skip_groups:
+        bench_groups(database, folder, measure)
     if not args.keep:
         database.drop()
     return results
@@ -478,11 +575,18 @@ def table(results: dict[str, dict], vendor: str) -> str:
             f"our re-import / import-export default re-import: "
             f"{r['ours re-import']['rows_per_s'] / r['import_export re-import']['rows_per_s']:.1f}×"
         )
-    if "export ours" in r:
+    groups = [result for label, result in r.items() if " group" in label]
+    if groups:
+        slowest = max(result["seconds"] for result in groups)
+        ratios.append(
+            f"few groups, many rows: slowest {slowest:.1f} s, peak memory {max(g['peak_mb'] for g in groups):.0f} MB"
+        )
+    if "export ours" in r and "export plain csv.writer" in r:
         share = r["export ours"]["rows_per_s"] / r["export plain csv.writer"]["rows_per_s"]
         ratios.append(f"our export / plain csv.writer: {share:.2f}")
-    peak = max(result["peak_mb"] for label, result in r.items() if label.startswith("ours"))
-    ratios.append(f"peak memory of our imports: {peak:.0f} MB")
+    ours = [result["peak_mb"] for label, result in r.items() if label.startswith("ours") and " group" not in label]
+    if ours:
+        ratios.append(f"peak memory of our imports: {max(ours):.0f} MB")
     return "\n".join([*lines, "", *[f"- {line}" for line in ratios]])
 
 
@@ -496,6 +600,9 @@ def main() -> None:
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", PG_DEFAULT))
     parser.add_argument("--ie-rows", type=int, default=0, help="Rows for django-import-export (default: all).")
     parser.add_argument("--skip-import-export", action="store_true")
+    parser.add_argument("--group-rows", type=int, default=200_000, help="Rows of each few-groups memberships file.")
+    parser.add_argument("--skip-groups", action="store_true", help="Leave out the few-groups memberships files.")
+    parser.add_argument("--only-groups", action="store_true", help="Measure only the few-groups memberships files.")
     parser.add_argument("--keep", action="store_true", help="Keep the benchmark databases afterwards.")
     parser.add_argument("--scratch", default="")
     # worker options
@@ -504,6 +611,7 @@ def main() -> None:
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     parser.add_argument("--kind", default="organisations", help=argparse.SUPPRESS)
     parser.add_argument("--limit", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--file", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         args.step = args.worker
@@ -517,15 +625,18 @@ def main() -> None:
     from csvio.synthetic import write_csv_files
 
     started = time.perf_counter()
-    write_csv_files(
-        folder,
-        organisations=args.organisations,
-        memberships=args.memberships,
-        consortia=args.consortia,
-        contacts=args.contacts,
-        outputs=0,
-        relationships=0,
-    )
+    if not args.only_groups:
+        write_csv_files(
+            folder,
+            organisations=args.organisations,
+            memberships=args.memberships,
+            consortia=args.consortia,
+            contacts=args.contacts,
+            outputs=0,
+            relationships=0,
+        )
+    if args.only_groups or not args.skip_groups:
+        write_group_files(folder, args.group_rows)
     print(f"Synthetic files in {folder} ({time.perf_counter() - started:.1f} s)", flush=True)
     out_dir = ROOT / "benchmarks" / "results"
     out_dir.mkdir(exist_ok=True)
@@ -537,8 +648,10 @@ def main() -> None:
             "organisations": args.organisations,
             "memberships": args.memberships,
             "contacts": args.contacts,
+            "group_rows": args.group_rows,
         }
-        (out_dir / f"csv_import-{vendor}.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2))
+        name = f"csv_import-groups-{vendor}.json" if args.only_groups else f"csv_import-{vendor}.json"
+        (out_dir / name).write_text(json.dumps({"meta": meta, "results": results}, indent=2))
         print(table(results, vendor), flush=True)
     if not args.keep:
         shutil.rmtree(scratch, ignore_errors=True)
