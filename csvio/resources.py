@@ -1,7 +1,7 @@
 """django-import-export resources for every kind of record, doing their work through the set-based engine.
 
 Each class here is a real django-import-export ``ModelResource``: its fields
-are the kind's import columns (declared once, in kinds.py), its
+are the kind's import columns (declared once, in csvio/kinds/), its
 ``import_id_fields`` are the natural key (slugs, never database ids), and it
 answers the import-export calls — ``import_data(dataset, dry_run=…)`` with a
 ``Result``, ``export(queryset)`` with a ``tablib.Dataset`` — so code and tools
