@@ -2,14 +2,15 @@
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from directory.admin import OrganisationAdmin
-from directory.admin_filters import DatedStatusFilter, year_filter
+from directory.admin_filters import DatedStatusFilter, InForceOnFilter, year_filter
 from directory.models import Organisation
+from directory.models.base import in_force_on
 
 from .models import Consortium, ConsortiumName, JointOutput, Membership, OutputContributor
 from .models.memberships import OVERLAP_MESSAGE, membership_clashes
@@ -17,11 +18,7 @@ from .models.memberships import OVERLAP_MESSAGE, membership_clashes
 
 def current_membership_count(counted: str) -> Count:
     """Count distinct `counted` over today's memberships (for list columns)."""
-    today = timezone.localdate()
-    current = (Q(memberships__start_date__isnull=True) | Q(memberships__start_date__lte=today)) & (
-        Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today)
-    )
-    return Count(counted, filter=current, distinct=True)
+    return Count(counted, filter=in_force_on(timezone.localdate(), prefix="memberships"), distinct=True)
 
 
 class MembershipFormSet(BaseInlineFormSet):
@@ -79,23 +76,35 @@ class ConsortiumMembershipInline(MembershipInline):
     fields = ["organisation", "role", "start_date", "end_date", "note"]
 
 
+class MemberOnFilter(InForceOnFilter):
+    """Organisations that were members of some consortium on the date (the consortium filter narrows it)."""
+
+    title = "member on date"
+
+    def in_force(self, queryset, date):
+        return queryset.filter(pk__in=Membership.objects.as_of(date).values("organisation_id"))
+
+
 class CurrentConsortiumFilter(admin.SimpleListFilter):
-    title = "current member of"
+    """Members of one consortium today, or on the "member on date" date when one is given."""
+
+    title = "member of"
     parameter_name = "current_member_of"
 
     def lookups(self, request, model_admin):
-        return [(c.slug, c.name) for c in Consortium.objects.only("slug", "name")]
+        return [(c.slug, c.name) for c in Consortium.objects.visible_to(request.user).only("slug", "name")]
 
     def queryset(self, request, queryset):
         if self.value():
-            members = Membership.objects.current().filter(consortium__slug=self.value()).values("organisation_id")
+            date = MemberOnFilter.date_in(request) or timezone.localdate()
+            members = Membership.objects.as_of(date).filter(consortium__slug=self.value()).values("organisation_id")
             return queryset.filter(pk__in=members)
         return queryset
 
 
 class OrganisationWithMembershipsAdmin(OrganisationAdmin):
     list_display = [*OrganisationAdmin.list_display[:-1], "current_consortia", "updated_at"]
-    list_filter = [*OrganisationAdmin.list_filter, CurrentConsortiumFilter, "memberships__role"]
+    list_filter = [*OrganisationAdmin.list_filter, CurrentConsortiumFilter, MemberOnFilter, "memberships__role"]
     inlines = [*OrganisationAdmin.inlines, OrganisationMembershipInline]
 
     def get_queryset(self, request):
@@ -154,7 +163,7 @@ class ConsortiumNameAdmin(SimpleHistoryAdmin):
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ["organisation", "consortium", "role", "start_date", "end_date", "is_current_display"]
-    list_filter = [DatedStatusFilter, "role", "consortium", year_filter("start_date", "year started")]
+    list_filter = [DatedStatusFilter, InForceOnFilter, "role", "consortium", year_filter("start_date", "year started")]
     search_fields = ["organisation__name", "organisation__short_name", "consortium__name"]
     autocomplete_fields = ["organisation", "consortium"]
     list_select_related = ["organisation", "consortium"]

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_filters import DatedStatusFilter
+from .admin_filters import DatedStatusFilter, InForceOnFilter
 from .models import (
     Contact,
     Organisation,
@@ -15,6 +15,17 @@ from .models import (
     RelationshipType,
     Theme,
 )
+
+
+class VisibleToMixin:
+    """The admin reads through `visible_to` like every other channel (docs/architecture.md, visibility).
+
+    Only logged-in staff reach the admin, so today Members and Coordinators
+    list every record; should the rule change, it changes here too.
+    """
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
 
 
 class OrganisationNameInline(admin.TabularInline):
@@ -41,7 +52,7 @@ class ContactInline(admin.StackedInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(VisibleToMixin, SimpleHistoryAdmin):
     list_display = ["name", "short_name", "classification", "member_count", "is_public", "updated_at"]
     list_filter = ["classification", "regions", "themes", "is_public"]
     # search_names holds every name (former names and acronyms too) and identifier, folded to lower case.
@@ -82,7 +93,7 @@ class OrganisationIdentifierAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(SimpleHistoryAdmin):
+class ContactAdmin(VisibleToMixin, SimpleHistoryAdmin):
     list_display = ["name", "job_title", "organisation", "email", "phone", "is_public", "last_verified_on"]
     list_filter = ["is_public", "organisation__classification"]
     search_fields = ["name", "job_title", "email", "organisation__name", "organisation__short_name"]
@@ -120,9 +131,9 @@ class RelationshipTypeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(OrganisationRelationship)
-class OrganisationRelationshipAdmin(SimpleHistoryAdmin):
+class OrganisationRelationshipAdmin(VisibleToMixin, SimpleHistoryAdmin):
     list_display = ["subject", "type", "object", "start_date", "end_date"]
-    list_filter = ["type", DatedStatusFilter]
+    list_filter = ["type", DatedStatusFilter, InForceOnFilter]
     search_fields = ["subject__name", "object__name", "subject__short_name", "object__short_name"]
     autocomplete_fields = ["subject", "object", "type"]
     list_select_related = ["subject", "object", "type"]
