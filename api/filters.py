@@ -10,6 +10,7 @@ import re
 
 import django_filters as filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from consortia.models import Consortium, ConsortiumKind, JointOutput, Membership, OutputContributor, OutputKind, Role
@@ -24,7 +25,9 @@ from directory.models import (
     RelationshipType,
     Theme,
 )
+from directory.models.base import parse_date_parameter
 from directory.models.reference import Nation
+from search.documents import search_organisations
 
 # Filters that take slugs say so with this hint, which the OpenAPI schema reads (the method receives records).
 Slug = str
@@ -87,6 +90,35 @@ class IntegerFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+class IsoDateField(forms.Field):
+    """A date parameter read by `parse_date_parameter`: ISO 8601 only, as on the pages and in the admin.
+
+    Django's own DateField would also read the site's local formats, so
+    "01/04/2020" would be the 1st of April here and an error on the pages.
+    """
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_date_parameter(value, "date")
+        except ValidationError as error:
+            # The form keys the message by the parameter's own name.
+            raise ValidationError(error.message_dict["date"]) from None
+
+
+class IsoDateFilter(filters.DateFilter):  # a DateFilter to the schema: type string, format date
+    field_class = IsoDateField
+
+
+def date_range(field_name: str, what: str) -> tuple[IsoDateFilter, IsoDateFilter]:
+    """`<name>_after` and `<name>_before` (both inclusive), each a parameter of its own."""
+    return (
+        IsoDateFilter(field_name=field_name, lookup_expr="gte", label=f"{what} on or after (YYYY-MM-DD)."),
+        IsoDateFilter(field_name=field_name, lookup_expr="lte", label=f"{what} on or before (YYYY-MM-DD)."),
+    )
+
+
 def slug_choice(model, label, **kwargs):
     return filters.ModelChoiceFilter(queryset=model.objects.all(), to_field_name="slug", label=label, **kwargs)
 
@@ -122,8 +154,9 @@ class OrganisationFilter(DirectoryFilterSet):
         label="Role in the consortium (with `consortium`, or in any consortium).",
         method="filter_membership",
     )
-    as_of = filters.DateFilter(
-        label="Date (YYYY-MM-DD) for the `consortium` and `role` filters; today if absent.", method="filter_membership"
+    as_of = IsoDateFilter(
+        label="Date (YYYY-MM-DD) for the `consortium` and `role` filters and the memberships shown; today if absent.",
+        method="filter_membership",
     )
     identifier_scheme = filters.ChoiceFilter(
         choices=[(code, code) for code in SCHEMES], label="Has an identifier in this register.", method="filter_scheme"
@@ -131,7 +164,7 @@ class OrganisationFilter(DirectoryFilterSet):
     identifier = filters.CharFilter(
         label="Identifier value or org-id string, e.g. 1234567 or GB-CHC-1234567.", method="filter_identifier"
     )
-    founded = filters.DateFromToRangeFilter(field_name="founded_on", label="Founded between (YYYY-MM-DD).")
+    founded_after, founded_before = date_range("founded_on", "Founded")
     member_count_min = IntegerFilter(
         field_name="member_count", lookup_expr="gte", min_value=0, label="At least this many members."
     )
@@ -187,14 +220,18 @@ class OrganisationFilter(DirectoryFilterSet):
         return queryset.filter(pk__in=identifiers.values("organisation_id"))
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        # The page's `q` reads through the same function: the same matches in the same order.
+        return search_organisations(queryset, value)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
         consortium, role = data.get("consortium"), data.get("role")
         if consortium or role:
-            memberships = Membership.objects.as_of(data.get("as_of") or timezone.localdate())
+            # Through visible_to: `role` alone must not find a visitor the leads of a hidden consortium.
+            memberships = Membership.objects.visible_to(getattr(self.request, "user", None)).as_of(
+                data.get("as_of") or timezone.localdate()
+            )
             if consortium:
                 memberships = memberships.filter(consortium=consortium)
             if role:
@@ -204,6 +241,9 @@ class OrganisationFilter(DirectoryFilterSet):
 
 
 class CurrentFilterMixin:
+    def filter_as_of(self, queryset, name, value):
+        return queryset.as_of(value)
+
     def filter_current(self, queryset, name, value):
         if value == "true":
             return queryset.current()
@@ -219,9 +259,9 @@ class MembershipFilter(CurrentFilterMixin, DirectoryFilterSet):
     current = filters.ChoiceFilter(
         choices=YES_NO, label="true: in force today; false: ended or not yet begun.", method="filter_current"
     )
-    as_of = filters.DateFilter(label="In force on this date (YYYY-MM-DD).", method="filter_as_of")
-    started = filters.DateFromToRangeFilter(field_name="start_date", label="Started between (YYYY-MM-DD).")
-    ended = filters.DateFromToRangeFilter(field_name="end_date", label="Ended between (YYYY-MM-DD).")
+    as_of = IsoDateFilter(label="In force on this date (YYYY-MM-DD).", method="filter_as_of")
+    started_after, started_before = date_range("start_date", "Started")
+    ended_after, ended_before = date_range("end_date", "Ended")
     ordering = filters.OrderingFilter(
         fields=[
             ("start_date", "start_date"),
@@ -239,9 +279,6 @@ class MembershipFilter(CurrentFilterMixin, DirectoryFilterSet):
         model = Membership
         fields = []
 
-    def filter_as_of(self, queryset, name, value):
-        return queryset.as_of(value)
-
 
 class OutputFilter(DirectoryFilterSet):
     kind = filters.MultipleChoiceFilter(choices=OutputKind.choices, label="Kind (repeat for any of several).")
@@ -255,7 +292,7 @@ class OutputFilter(DirectoryFilterSet):
     theme = slug_choices(
         Theme, "Theme slug (repeat for any of several).", method="filter_theme", field_name="themes__slug"
     )
-    published = filters.DateFromToRangeFilter(field_name="published_on", label="Published between (YYYY-MM-DD).")
+    published_after, published_before = date_range("published_on", "Published")
     search = filters.CharFilter(label="Words in the title, summary or findings.", method="filter_search")
     ordering = filters.OrderingFilter(
         fields=["published_on", "title", "created_at"],
@@ -305,6 +342,7 @@ class RelationshipFilter(CurrentFilterMixin, DirectoryFilterSet):
     )
     type = slug_choice(RelationshipType, "Relationship type slug, e.g. member-of.")
     current = filters.ChoiceFilter(choices=YES_NO, label="true: in force today.", method="filter_current")
+    as_of = IsoDateFilter(label="In force on this date (YYYY-MM-DD).", method="filter_as_of")
     ordering = filters.OrderingFilter(
         fields=["start_date", "end_date", ("subject__name", "subject"), ("object__name", "object")],
         label="Sort by start_date, end_date, subject or object; prefix - for descending.",

@@ -1,11 +1,11 @@
 """The member-facing directory: thin views over queryset methods and search.documents."""
 
-import datetime
-
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import QueryDict
 from django.shortcuts import render
+from django.utils.timezone import localdate as today
 from django.views.generic import DetailView, ListView, TemplateView
 
 from consortia.models import (
@@ -18,8 +18,11 @@ from consortia.models import (
     Role,
 )
 from directory.models import Contact, Organisation, OrganisationRelationship, Theme
-from search.documents import SearchParams, cached, current_member_counts, run_search, search_consortia, today
-from search.index import filter_organisations, suggest_organisations, uses_full_text
+from directory.models.base import parse_date_parameter, sees_everything
+from search.documents import filter_organisations, search_consortia, suggest_organisations
+from search.facets import cached, member_counts
+from web.params import SearchParams
+from web.search_page import run_search
 
 PAGE_SIZE = 20
 OUTPUT_FILTERS = ("kind", "consortium", "contributor", "theme", "year")
@@ -33,11 +36,32 @@ class CountedPaginator(Paginator):
         self.__dict__["count"] = count
 
 
+class DateOn:
+    """The date a page is asked about (`?on=YYYY-MM-DD`), read by `parse_date_parameter`.
+
+    The API's `as_of` and the admin's "member on date" filter read dates the same
+    way (docs/architecture.md). A malformed date is a form error on the `on`
+    field and the page still answers: it shows today's picture instead.
+    """
+
+    parameter = "on"
+
+    def __init__(self, data):
+        self.text = data.get(self.parameter, "").strip()[:40]
+        self.date, self.error = None, ""
+        if self.text:
+            try:
+                self.date = parse_date_parameter(self.text, self.parameter)
+            except ValidationError as error:
+                # Worded as the search page words it (web.params), naming the parameter.
+                self.error = f"The date “{self.parameter}” was left out: {' '.join(error.message_dict[self.parameter])}"
+
+
 def organisation_search(request, template_name="web/organisation_list.html"):
     params = SearchParams.from_querydict(request.GET)
     results, total, facets, active = run_search(params, request.user)
     page = CountedPaginator(results, PAGE_SIZE, count=total).get_page(request.GET.get("page"))
-    consortium_matches = search_consortia(params, request.user)
+    consortium_matches = search_consortia(params.q, request.user)
     suggestions = []
     if params.q and not page.object_list:
         suggestions = list(suggest_organisations(Organisation.objects.visible_to(request.user), params.prepared))
@@ -71,33 +95,40 @@ class OrganisationDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         organisation, user = self.object, self.request.user
         memberships = list(
-            organisation.memberships.filter(consortium__in=Consortium.objects.visible_to(user).values("pk"))
+            Membership.objects.visible_to(user)
+            .for_organisation(organisation)
             .select_related("consortium")
             .order_by("consortium__name", "start_date")
         )
-        now = today()
-        visible_orgs = Organisation.objects.visible_to(user).values("pk")
         relationships = []
         for link in (
-            OrganisationRelationship.objects.involving(organisation)
-            .filter(subject__in=visible_orgs, object__in=visible_orgs)
+            OrganisationRelationship.objects.visible_to(user)
+            .involving(organisation)
             .select_related("subject", "object", "type")
         ):
             if link.subject_id == organisation.pk:
                 relationships.append((link.type.forward_label, link.object, link))
             else:
                 relationships.append((link.type.reverse_label, link.subject, link))
+        now, on = today(), DateOn(self.request.GET)
+        # "Current" is the one rule, in force today (DatedModel.is_current_on); what is not in force
+        # has either not started yet or ended.
+        current = [m for m in memberships if m.is_current_on(now)]
+        future = [m for m in memberships if not m.is_current_on(now) and m.start_date and m.start_date > now]
         context.update(
-            current_memberships=[m for m in memberships if m.end_date is None or m.end_date >= now],
-            past_memberships=[m for m in memberships if m.end_date is not None and m.end_date < now],
-            contributions=OutputContributor.objects.filter(
-                organisation=organisation, output__in=JointOutput.objects.visible_to(user).values("pk")
-            )
+            current_memberships=current,
+            future_memberships=future,
+            past_memberships=[m for m in memberships if m not in current and m not in future],
+            contributions=OutputContributor.objects.visible_to(user)
+            .filter(organisation=organisation)
             .select_related("output")
             .order_by("-output__published_on", "output__title"),
             relationships=relationships,
             contacts=Contact.objects.visible_to(user).filter(organisation=organisation).order_by("name"),
             today=now,
+            on=on,
+            on_memberships=[m for m in memberships if m.is_current_on(on.date)] if on.date else [],
+            on_relationships=[r for r in relationships if r[2].is_current_on(on.date)] if on.date else [],
         )
         return context
 
@@ -107,24 +138,12 @@ class ConsortiumListView(ListView):
     context_object_name = "consortia"
 
     def get_queryset(self):
-        return Consortium.objects.visible_to(self.request.user).select_related("parent").order_by("name")
+        user = self.request.user
+        return Consortium.objects.visible_to(user).with_parent_visible_to(user).order_by("name")
 
     def member_counts(self) -> dict[int, int]:
         """Current members per consortium, counting only organisations this viewer may see (cached)."""
-        user = self.request.user
-
-        def count():
-            if uses_full_text():  # PostgreSQL: distinct pairs read in order from an index, no hashing
-                return current_member_counts(user.is_authenticated)
-            memberships = Membership.objects.current()
-            visible = Organisation.objects.visible_to(user)
-            if visible.query.has_filters():  # a logged-in user sees every organisation: no 100,000-id join
-                memberships = memberships.filter(organisation__in=visible.values("pk"))
-            return dict(
-                memberships.order_by().values_list("consortium_id").annotate(n=Count("organisation_id", distinct=True))
-            )
-
-        return cached(("consortium-member-counts", user.is_authenticated), count)
+        return member_counts(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -143,13 +162,6 @@ class ConsortiumListView(ListView):
         return context
 
 
-def parse_date(value: str):
-    try:
-        return datetime.date.fromisoformat(value.strip()), ""
-    except ValueError:
-        return None, f"“{value[:40]}” is not a date. Enter it as year-month-day, for example 2024-03-31."
-
-
 def grouped_by_role(memberships):
     groups = {role: [] for role in Role}
     for membership in memberships:
@@ -162,34 +174,24 @@ class ConsortiumDetailView(DetailView):
     context_object_name = "consortium"
 
     def get_queryset(self):
+        user = self.request.user
         return (
-            Consortium.objects.visible_to(self.request.user)
-            .select_related("parent")
-            .prefetch_related("other_names", "themes")
+            Consortium.objects.visible_to(user).with_parent_visible_to(user).prefetch_related("other_names", "themes")
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         consortium, user = self.object, self.request.user
-        visible_orgs = Organisation.objects.visible_to(user).values("pk")
-        memberships = consortium.memberships.filter(organisation__in=visible_orgs).select_related("organisation")
+        memberships = Membership.objects.visible_to(user).for_consortium(consortium).select_related("organisation")
         current = list(memberships.current().order_by("organisation__name"))
-        as_of_text = self.request.GET.get("on", "").strip()
-        as_of, as_of_error = (None, "")
-        if as_of_text:
-            as_of, as_of_error = parse_date(as_of_text)
-        parent = consortium.parent
-        if parent is not None and not (parent.is_public or user.is_authenticated):
-            parent = None
+        on = DateOn(self.request.GET)
         context.update(
-            parent=parent,
+            parent=consortium.parent,
             children=Consortium.objects.visible_to(user).filter(parent=consortium).order_by("name"),
             leads=[m.organisation for m in current if m.role == Role.LEAD],
             current_groups=grouped_by_role(current),
-            as_of=as_of,
-            as_of_text=as_of_text,
-            as_of_error=as_of_error,
-            as_of_groups=grouped_by_role(memberships.as_of(as_of).order_by("organisation__name")) if as_of else [],
+            on=on,
+            as_of_groups=grouped_by_role(memberships.as_of(on.date).order_by("organisation__name")) if on.date else [],
             outputs=JointOutput.objects.visible_to(user).filter(consortium=consortium),
         )
         return context
@@ -213,10 +215,7 @@ class OutputListView(TemplateView):
                 notices.append(f"There is no kind of output “{chosen['kind']}”, so that filter was left out.")
                 chosen["kind"] = ""
         if chosen["consortium"]:
-            outputs = outputs.filter(
-                consortium__slug=chosen["consortium"],
-                consortium__in=Consortium.objects.visible_to(user).values("pk"),
-            )
+            outputs = outputs.filter(consortium__slug=chosen["consortium"])  # a visible output's consortium is visible
         if chosen["contributor"]:
             # A slug (from a link) or words of a name, acronym or former name (typed).
             named = filter_organisations(Organisation.objects.visible_to(user), chosen["contributor"])
@@ -224,7 +223,9 @@ class OutputListView(TemplateView):
                 Q(slug=chosen["contributor"]) | Q(pk__in=named.values("pk"))
             )
             outputs = outputs.filter(
-                pk__in=OutputContributor.objects.filter(organisation__in=contributors.values("pk")).values("output")
+                pk__in=OutputContributor.objects.visible_to(user)
+                .filter(organisation__in=contributors.values("pk"))
+                .values("output")
             )
         if chosen["theme"]:
             outputs = outputs.filter(themes__slug=chosen["theme"])
@@ -234,18 +235,16 @@ class OutputListView(TemplateView):
             else:
                 notices.append(f"“{chosen['year']}” is not a year, so that filter was left out.")
                 chosen["year"] = ""
-        visible_orgs = Organisation.objects.visible_to(user).values("pk")
         outputs = outputs.select_related("consortium").prefetch_related(
             "themes",
             Prefetch(
                 "contributors",
-                queryset=OutputContributor.objects.filter(organisation__in=visible_orgs)
+                queryset=OutputContributor.objects.visible_to(user)
                 .select_related("organisation")
                 .order_by("order", "organisation__name"),
             ),
         )
         all_visible = JointOutput.objects.visible_to(user)
-        authenticated = user.is_authenticated
 
         def filter_lists():
             return {
@@ -273,7 +272,7 @@ class OutputListView(TemplateView):
             has_filters=bool(query),
             page_query=page_query.urlencode(),
             kinds=OutputKind.choices,
-            **cached(("output-filters", authenticated), filter_lists),
+            **cached(("output-filters", sees_everything(user)), filter_lists),
         )
         return context
 
@@ -288,12 +287,11 @@ class OutputDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         output, user = self.object, self.request.user
-        consortium = output.consortium
-        if consortium is not None and not (consortium.is_public or user.is_authenticated):
-            consortium = None
         context.update(
-            consortium=consortium,
-            contributors=output.contributors.filter(organisation__in=Organisation.objects.visible_to(user).values("pk"))
+            # The output is visible, so its consortium is (JointOutputQuerySet.public).
+            consortium=output.consortium,
+            contributors=OutputContributor.objects.visible_to(user)
+            .filter(output=output)
             .select_related("organisation")
             .order_by("order", "organisation__name"),
             press_contact=Contact.objects.visible_to(user)

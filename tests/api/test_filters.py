@@ -243,6 +243,19 @@ class TestContactAndRelationshipFilters:
         assert slugs(api, "relationships", key="subject", current="false") == ["charlie"]
         assert slugs(api, "relationships", key="subject", ordering="-subject") == ["charlie", "alpha"]
 
+    def test_relationships_as_of_a_date(self, orgs, api):
+        RelationshipFactory(subject=orgs["alpha"], object=orgs["bravo"], start_date=datetime.date(2012, 1, 1))
+        RelationshipFactory(
+            subject=orgs["charlie"],
+            object=orgs["alpha"],
+            start_date=datetime.date(2001, 1, 1),
+            end_date=datetime.date(2010, 1, 1),
+        )
+        # Both ends inclusive, as everywhere (in_force_on): the last day counts, the next does not.
+        assert slugs(api, "relationships", key="subject", as_of="2010-01-01") == ["charlie"]
+        assert slugs(api, "relationships", key="subject", as_of="2010-01-02") == []
+        assert slugs(api, "relationships", key="subject", as_of="2012-01-01") == ["alpha"]
+
 
 def test_regions_by_nation(db, api):
     assert slugs(api, "regions", nation="wales") == ["wales"]
@@ -267,6 +280,11 @@ INVALID = [
     ("memberships", "role", "king"),
     ("memberships", "current", "maybe"),
     ("memberships", "as_of", "2020-02-30"),
+    ("memberships", "as_of", "01/04/2020"),
+    ("relationships", "as_of", "01/04/2020"),
+    ("relationships", "as_of", "2010-1-1"),
+    ("organisations", "as_of", "01/04/2020"),
+    ("organisations", "founded_before", "01/04/2020"),
     ("memberships", "started_after", "soon"),
     ("memberships", "ended_before", "later"),
     ("memberships", "ordering", "secret"),
@@ -301,6 +319,48 @@ def test_an_invalid_filter_value_answers_400_naming_the_field(db, api, resource,
     response = api.get(f"/api/v1/{resource}/", {parameter: value, "format": "csv"})
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/consortia/circle/", "/api/v1/organisations/alpha/"])
+@pytest.mark.parametrize("value", ["01/04/2020", "2020-02-30", "soon"])
+def test_a_detail_refuses_a_malformed_as_of_the_way_the_lists_do(orgs, api, url, value):
+    ConsortiumFactory(slug="circle")
+    detail = api.get(url, {"as_of": value})
+    listed = api.get("/api/v1/memberships/", {"as_of": value})
+
+    assert detail.status_code == listed.status_code == 400
+    assert detail.json() == listed.json()
+    assert list(detail.json()) == ["as_of"]
+
+
+def test_details_show_the_memberships_in_force_on_as_of(orgs, api):
+    circle = ConsortiumFactory(slug="circle")
+    MembershipFactory(
+        organisation=orgs["alpha"],
+        consortium=circle,
+        role="partner",
+        start_date=datetime.date(2010, 1, 1),
+        end_date=datetime.date(2018, 12, 31),
+    )
+    MembershipFactory(organisation=orgs["bravo"], consortium=circle, role="lead", start_date=datetime.date(2019, 1, 1))
+
+    def members(**params):
+        data = api.get("/api/v1/consortia/circle/", params).json()
+        return {role: [m["slug"] for m in rows] for role, rows in data["current_members"].items() if rows}
+
+    assert members() == {"lead": ["bravo"]}
+    assert members(as_of="2018-12-31") == {"partner": ["alpha"]}
+    assert api.get("/api/v1/consortia/circle/", {"as_of": "2018-12-31"}).json()["leads"] == []
+    alpha = api.get("/api/v1/organisations/alpha/", {"as_of": "2015-06-01"}).json()
+    assert [m["consortium"]["slug"] for m in alpha["current_memberships"]] == ["circle"]
+    assert api.get("/api/v1/organisations/alpha/").json()["current_memberships"] == []
+
+
+def test_filtering_by_role_does_not_reveal_a_hidden_consortium_to_visitors(orgs, api, member_api):
+    MembershipFactory(organisation=orgs["alpha"], consortium=ConsortiumFactory(is_public=False), role="lead")
+
+    assert slugs(api, "organisations", role="lead") == []
+    assert slugs(member_api, "organisations", role="lead") == ["alpha"]
 
 
 def test_filters_are_documented_in_the_schema(db, api):

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from consortia.models import Consortium, JointOutput
 from directory.models import Organisation
@@ -40,6 +41,26 @@ def test_home_page_has_search_and_lists_every_public_organisation(seed, client):
     assert 'href="#main"' in page  # skip link
     assert "All organisations: 5" in page
     assert "Hidden Helpers" not in page
+
+
+def test_a_hidden_consortium_is_not_named_to_visitors_by_its_outputs_or_the_consortia_inside_it(db, client, member):
+    hidden = ConsortiumFactory(name="Veiled Alliance", slug="veiled", is_public=False)
+    inside = ConsortiumFactory(name="Open Inner Circle", slug="open-inner", parent=hidden)
+    output = JointOutputFactory(title="Open Paper", consortium=hidden)
+
+    outputs, consortia, child = (
+        text(client.get(url)) for url in ("/outputs/", "/consortia/", "/consortia/open-inner/")
+    )
+
+    assert "Open Paper" not in outputs and "Veiled Alliance" not in outputs
+    assert client.get(output.get_absolute_url()).status_code == 404
+    assert "Open Inner Circle" in consortia and "Veiled Alliance" not in consortia
+    assert inside.name in child and "Veiled Alliance" not in child
+    client.force_login(member)
+    assert "Open Paper" in text(client.get("/outputs/"))
+    assert "Veiled Alliance" in text(client.get(output.get_absolute_url()))
+    assert "part of Veiled Alliance" not in text(client.get("/consortia/"))  # shown inside it instead
+    assert "Veiled Alliance" in text(client.get("/consortia/open-inner/"))
 
 
 def test_members_see_organisations_hidden_from_visitors(seed, member_client):
@@ -112,6 +133,47 @@ def test_organisation_page_separates_current_and_past_memberships_with_dates(db,
 
     assert "Now Together" in current and "1 April 2021" in current
     assert "Once Together" in past and "until 31 March 2019" in past
+
+
+def test_a_membership_that_starts_later_is_listed_as_future_not_current(db, client):
+    organisation = OrganisationFactory()
+    start = timezone.localdate() + datetime.timedelta(days=30)
+    MembershipFactory(organisation=organisation, consortium=ConsortiumFactory(name="Soon Together"), start_date=start)
+    MembershipFactory(organisation=organisation, consortium=ConsortiumFactory(name="Always Together"))
+
+    response = client.get(organisation.get_absolute_url())
+    page = text(response)
+
+    assert [m.consortium.name for m in response.context["current_memberships"]] == ["Always Together"]
+    current, future = page.split("Future memberships")
+    assert "Soon Together" not in current
+    assert "Always Together" in current
+    assert "Soon Together" in future and f"from {start:%-d %B %Y}" in future
+
+
+def test_organisation_page_shows_its_consortia_and_relationships_on_a_chosen_date(db, client):
+    organisation = OrganisationFactory(name="Dated Charity")
+    MembershipFactory(
+        organisation=organisation,
+        consortium=ConsortiumFactory(name="Old Circle"),
+        start_date=datetime.date(2015, 1, 1),
+        end_date=datetime.date(2018, 12, 31),
+    )
+    MembershipFactory(
+        organisation=organisation, consortium=ConsortiumFactory(name="New Circle"), start_date=datetime.date(2019, 1, 1)
+    )
+    RelationshipFactory(
+        subject=organisation, object=OrganisationFactory(name="Old Funder"), end_date=datetime.date(2018, 12, 31)
+    )
+    RelationshipFactory(
+        subject=organisation, object=OrganisationFactory(name="New Funder"), start_date=datetime.date(2019, 1, 1)
+    )
+
+    then = text(client.get(organisation.get_absolute_url(), {"on": "2018-12-31"})).split("On 31 December 2018")[1]
+
+    assert "Old Circle" in then and "Old Funder" in then
+    assert "New Circle" not in then.split("Contacts")[0]
+    assert "New Funder" not in then.split("Contacts")[0]
 
 
 def test_organisation_page_reads_relationships_both_ways(db, client):
@@ -210,10 +272,17 @@ def test_consortium_page_shows_members_as_of_a_chosen_date(db, client):
     assert "Former Partner" not in now
 
 
-def test_a_bad_date_gets_a_clear_message_not_an_error(seed, client):
-    page = text(client.get("/consortia/mental-health-consortia/", {"on": "31/12/2018"}))
+@pytest.mark.parametrize("url", ["/consortia/mental-health-consortia/", AMHP])
+@pytest.mark.parametrize("value", ["31/12/2018", "01/04/2020", "2018-02-30", "yesterday"])
+def test_a_bad_date_gets_a_clear_message_on_the_date_field_not_an_error(seed, client, url, value):
+    response = client.get(url, {"on": value})
+    page = text(response)
 
-    assert "is not a date. Enter it as year-month-day, for example 2024-03-31." in page
+    # The one ISO 8601 reader (parse_date_parameter), so "01/04/2020" is refused as the API refuses it.
+    assert response.context["on"].date is None
+    assert f"The date “on” was left out: “{value}” is not" in page
+    assert 'name="on"' in page and 'aria-invalid="true"' in page
+    assert "Give it as year-month-day, for example 2024-03-31." in page or "is not a real date" in page
 
 
 def test_output_page_shows_contributors_findings_and_recommendations(seed, client):
@@ -295,7 +364,8 @@ def test_detail_pages_read_a_constant_number_of_queries(seed, client, django_ass
 
     with django_assert_num_queries(9):
         client.get(AMHP)
-    with django_assert_num_queries(6):
+    # + the parent, read through visible_to (a hidden parent must not be named)
+    with django_assert_num_queries(7):
         client.get("/consortia/mental-health-consortia/")
     with django_assert_num_queries(4):
         client.get(BRIEFING)
