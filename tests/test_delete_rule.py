@@ -1,5 +1,5 @@
 """Memberships are history: closed with an end date, deleted only when entered in error,
-and a consortium that has memberships cannot be deleted (docs/architecture.md, "Deleting")."""
+and a consortium that has memberships cannot be deleted (docs/architecture.md, "Writes")."""
 
 import pytest
 from django.db.models import ProtectedError

@@ -96,7 +96,7 @@ class Membership(DatedModel):
         Organisation, on_delete=models.PROTECT, related_name="memberships", help_text="The member organisation."
     )
     # PROTECT: memberships are history. A membership that ends is closed (its end date set); a
-    # consortium with memberships is ended, not deleted (docs/architecture.md, "Deleting").
+    # consortium with memberships is ended, not deleted (docs/architecture.md, "Writes").
     consortium = models.ForeignKey(
         Consortium, on_delete=models.PROTECT, related_name="memberships", help_text="The consortium joined."
     )
