@@ -24,7 +24,7 @@ then the other matches (description or theme) by name.
 import re
 
 from django.db import connection
-from django.db.models import F, FloatField, Func, Q, Value
+from django.db.models import BooleanField, F, FloatField, Func, Q, Value
 from django.db.models.expressions import RawSQL
 
 from directory.models.base import sees_everything
@@ -71,35 +71,45 @@ def tsquery_sql(prepared, any_word: bool = False) -> tuple[str, list[str]]:
     return "(" + (" || " if any_word else " && ").join(terms) + ")", params
 
 
-class DocumentRank(Func):
-    """An organisation's rank for a tsquery, read from its search document.
+class VectorMatch(Func):
+    """`vector @@ tsquery`, for a vector column and a tsquery written as SQL (corrections included)."""
 
-    With names_first, the relevance order's key: ts_rank when the names match,
-    -1 otherwise (the others then follow by name).
+    output_field = BooleanField()
+
+    def __init__(self, vector, tsquery: tuple[str, list]):
+        super().__init__(vector)
+        self.tsquery = tsquery
+
+    def as_sql(self, compiler, connection, **extra):
+        vector, params = compiler.compile(self.source_expressions[0])
+        q, q_params = self.tsquery
+        return f"({vector} @@ {q})", [*params, *q_params]
+
+
+class RelevanceRank(Func):
+    """A row's key in the relevance order: ts_rank when its names (weight A) match, -1 otherwise.
+
+    With names_first=False, plain ts_rank (the suggestions' order).
     """
 
     output_field = FloatField()
 
-    def __init__(self, tsquery: tuple[str, list], names_first: bool = True):
-        super().__init__(F("pk"))
+    def __init__(self, vector, tsquery: tuple[str, list], names_first: bool = True):
+        super().__init__(vector)
         self.tsquery, self.names_first = tsquery, names_first
 
     def as_sql(self, compiler, connection, **extra):
-        pk_sql, pk_params = compiler.compile(self.source_expressions[0])
+        v, v_params = compiler.compile(self.source_expressions[0])
         q, q_params = self.tsquery
-        if self.names_first:
-            rank, params = f"CASE WHEN {NAMES_SQL} @@ {q} THEN ts_rank(d.vector, {q}) ELSE -1 END", q_params * 2
-        else:
-            rank, params = f"ts_rank(d.vector, {q})", list(q_params)
-        return (
-            f"(SELECT {rank} FROM {DOCUMENTS} d WHERE d.organisation_id = {pk_sql})",
-            [*params, *pk_params],
-        )
+        if not self.names_first:
+            return f"ts_rank({v}, {q})", [*v_params, *q_params]
+        sql = f"CASE WHEN ts_filter({v}, '{{a}}') @@ {q} THEN ts_rank({v}, {q}) ELSE -1 END"
+        return sql, [*v_params, *q_params, *v_params, *q_params]
 
 
-def matching_ids(tsquery: tuple[str, list]) -> RawSQL:
-    q, params = tsquery
-    return RawSQL(f"SELECT d.organisation_id FROM {DOCUMENTS} d WHERE d.vector @@ {q}", params)
+# An organisation queryset reaches its search document by a join (search/models.py): one ts_rank per
+# matching row, the matches found by the search table's vector index.
+VECTOR = "search_document__vector"
 
 
 class DocumentMatch(Listing):
@@ -208,7 +218,7 @@ class DocumentResults:
         sql, params = self.match.page_sql(self.classification, start, max(stop - start, 0), self.total)
         page = self.organisations.filter(pk__in=RawSQL(sql, params))
         if self.match.tsquery:
-            rank = DocumentRank((self.match.tsquery, self.match.tsquery_params))
+            rank = RelevanceRank(F(VECTOR), (self.match.tsquery, self.match.tsquery_params))
             page = page.annotate(search_rank=rank).order_by("-search_rank", "name", "pk")
         else:
             page = page.order_by("name", "pk")
@@ -287,12 +297,12 @@ class PostgresBackend(SearchBackend):
             return queryset
         if not prepared.words:
             return queryset.none()
-        return queryset.filter(pk__in=matching_ids(tsquery_sql(prepared)))
+        return queryset.filter(VectorMatch(F(VECTOR), tsquery_sql(prepared)))
 
     def rank(self, queryset, prepared):
         if not prepared or not prepared.words:
             return queryset
-        rank = DocumentRank(tsquery_sql(prepared))
+        rank = RelevanceRank(F(VECTOR), tsquery_sql(prepared))
         return queryset.annotate(search_rank=rank).order_by("-search_rank", "name", "pk")
 
     def suggest(self, queryset, prepared, limit: int):
@@ -301,8 +311,8 @@ class PostgresBackend(SearchBackend):
             return queryset.none()
         tsquery = tsquery_sql(prepared, any_word=True)
         return (
-            queryset.filter(pk__in=matching_ids(tsquery))
-            .annotate(search_rank=DocumentRank(tsquery, names_first=False))
+            queryset.filter(VectorMatch(F(VECTOR), tsquery))
+            .annotate(search_rank=RelevanceRank(F(VECTOR), tsquery, names_first=False))
             .order_by("-search_rank", "name", "pk")[:limit]
         )
 
