@@ -109,7 +109,10 @@ def _copy(cursor, table: str, columns: list[str], rows: Iterable[Sequence], not_
 
     def send(buffer: io.StringIO) -> None:
         buffer.seek(0)
-        cursor.copy_expert(sql, buffer)
+        # copy_expert is the driver's own call, which Django does not wrap: without this a refused row
+        # (a unique or exclusion constraint) would arrive as psycopg2's error, not Django's IntegrityError.
+        with connection.wrap_database_errors:
+            cursor.copy_expert(sql, buffer)
 
     rows = iter(rows)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="copy") as sender:

@@ -7,12 +7,14 @@ from typing import NamedTuple
 
 from consortia.models import Membership, Role
 from consortia.models.memberships import OVERLAP_MESSAGE, membership_clashes
-from csvio import cells
+from csvio import cells, fastdb
 from csvio.cells import display
 from csvio.engine import Column, Importer, Row
 from csvio.stages.match import rows_refused_for_clashes
 
 from .shared import CONSORTIUM, ORGANISATION
+
+_MISSING = object()
 
 
 class RecordedPeriod(NamedTuple):
@@ -47,14 +49,41 @@ class MembershipImporter(Importer):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         # Every recorded period of the organisations in the file, as (organisation, consortium, role) →
-        # [(start, end, id)]: only what the overlap check needs, not whole records.
-        self.recorded_periods: dict[tuple, list[tuple]] = defaultdict(list)
+        # {start: (end, id)}: only what matching and the overlap check need, not whole records.
+        self.recorded_periods: dict[tuple, dict] = defaultdict(dict)
+        self.read_organisations: set[int] = set()
 
-    def remember_existing(self, found):
-        for record in found.values():
-            self.recorded_periods[(record["organisation_id"], record["consortium_id"], record["role"])].append(
-                (record["start_date"], record["end_date"], record["id"])
-            )
+    def match_existing(self, rows):
+        """Each organisation's recorded periods are read once, whatever the number of batches its rows fill.
+
+        The engine's matching reads every record of the key's first part (the
+        organisation) for each batch: for a file of 200,000 rows of one
+        organisation that is the same 200,000 records twenty times over. Here the
+        periods are read once, light (ids and dates), and whole records only for
+        the rows that match one.
+        """
+        wanted = sorted({row.refs["organisation_id"] for row in rows} - self.read_organisations)
+        fields = ("organisation_id", "consortium_id", "role", "start_date", "end_date", "id")
+        for queryset in fastdb.where_in(Membership.objects.order_by(), "organisation_id", wanted):
+            for organisation, consortium, role, start, end, pk in queryset.values_list(*fields):
+                self.recorded_periods[(organisation, consortium, role)][start] = (end, pk)
+        self.read_organisations.update(wanted)
+        targets = {}
+        for row in rows:
+            organisation, consortium, role, start = self.key_of(row)
+            recorded = self.recorded_periods.get((organisation, consortium, role), {}).get(start, _MISSING)
+            if recorded is not _MISSING:
+                targets[row.number] = recorded[1]
+        records = {}
+        for queryset in fastdb.where_in(self.existing_queryset(), "id", sorted(targets.values())):
+            for record in self.existing_values(queryset, self.tracked_attnames()):
+                self.normalise_existing(record)
+                records[record["id"]] = record
+        for row in rows:
+            if row.number in targets:
+                row.existing = records[targets[row.number]]
+                row.pk = row.existing["id"]
+        self.load_related([row for row in rows if row.existing is not None])
 
     def check_against_database(self, rows):
         """No two periods of the same organisation, consortium and role may share a day.
@@ -73,11 +102,13 @@ class MembershipImporter(Importer):
                 start, end = row.values.get("start_date"), row.values.get("end_date")
                 periods.append((organisation, consortium, role, start, end, row))
         matched = {row.pk for row in rows if row.pk}
-        for group, recorded in self.recorded_periods.items():
-            if group in touched:
-                periods += [
-                    (*group, start, end, RecordedPeriod(start, end)) for start, end, pk in recorded if pk not in matched
-                ]
+        for group in touched:
+            recorded = self.recorded_periods.get(group, {})
+            periods += [
+                (*group, start, end, RecordedPeriod(start, end))
+                for start, (end, pk) in recorded.items()
+                if pk not in matched
+            ]
         for row, other in rows_refused_for_clashes(membership_clashes(periods)):
             where = (
                 f"row {other.number}"

@@ -88,7 +88,6 @@ class MatchStage:
             for record in self.existing_values(queryset, attnames):
                 self.normalise_existing(record)
                 found[tuple(record[a] for a in self.key)] = record
-        self.remember_existing(found)
         for row in rows:
             record = found.get(self.key_of(row))
             if record is not None:
@@ -106,9 +105,6 @@ class MatchStage:
         plain = [a for a in attnames if a not in self.phone_fields]
         as_text = {f"{a}_as_text": ExpressionWrapper(F(a), output_field=CharField()) for a in self.phone_fields}
         return queryset.values(*plain, **as_text)
-
-    def remember_existing(self, found: dict[tuple, dict]) -> None:
-        """Hook: keep what later checks need of the records this batch read (memberships: their periods)."""
 
     def load_related(self, rows: list[Row]) -> None:
         """Current many-to-many links and other names of the matched records (added to what earlier batches read)."""

@@ -61,17 +61,39 @@ class WriteStage:
         """Hook: add values for extra_attnames to a new or changed record before it is written."""
 
     def write(self, rows: list[Row]) -> None:
+        """Changed records first, then new ones: a change may free what a new record takes.
+
+        Constraints are checked row by row as each statement runs (PostgreSQL's
+        exclusion constraint on membership periods): a file that closes a
+        membership and adds the next one is valid as a whole and must not be
+        refused halfway through its own write. (Among changed memberships the
+        order does not matter: the start date is part of the key, so a period
+        can only grow into another's start, which the check refuses.)
+        """
         new_rows = [row for row in rows if row.action == "new"]
         changed_rows = [row for row in rows if row.action == "changed"]
         clock = Clock(self.report.timings)
+        # Changed records: only the columns in the file (and updated_at) are written.
+        written = sorted(
+            {a for row in changed_rows for a in self.new_values(row)} | {"updated_at", *self.extra_attnames}
+        )
+        changed_history = []
+        # A batch at a time, so that only one batch of whole records is in memory.
+        for start in range(0, len(changed_rows), WRITE_BATCH):
+            records = []
+            for row in changed_rows[start : start + WRITE_BATCH]:
+                record = {**row.existing, **self.new_values(row), "updated_at": self.now_cell}
+                self.prepare_record(row, record)
+                records.append(record)
+            fastdb.update(self.model, written, [(r["id"], *[r[a] for a in written]) for r in records])
+            changed_history += self.write_history(self.model, records, "~")
+        # New records: explicit ids, every tracked field.
         attnames = self.tracked_attnames()
         defaults = self.defaults()
-        # New records: explicit ids, every tracked field.
         needing_ids = [row for row in new_rows if row.pk is None]
         for row, pk in zip(needing_ids, self.ids.reserve(self.model, len(needing_ids)), strict=True):
             row.pk = pk
         columns = [*attnames, *self.extra_attnames]
-        # A batch at a time, so that only one batch of whole records is in memory.
         new_history = []
         for start in range(0, len(new_rows), WRITE_BATCH):
             records = []
@@ -82,19 +104,6 @@ class WriteStage:
                 records.append(record)
             self.insert_new(columns, records)
             new_history += self.write_history(self.model, records, "+")
-        # Changed records: only the columns in the file (and updated_at) are written.
-        written = sorted(
-            {a for row in changed_rows for a in self.new_values(row)} | {"updated_at", *self.extra_attnames}
-        )
-        changed_history = []
-        for start in range(0, len(changed_rows), WRITE_BATCH):
-            records = []
-            for row in changed_rows[start : start + WRITE_BATCH]:
-                record = {**row.existing, **self.new_values(row), "updated_at": self.now_cell}
-                self.prepare_record(row, record)
-                records.append(record)
-            fastdb.update(self.model, written, [(r["id"], *[r[a] for a in written]) for r in records])
-            changed_history += self.write_history(self.model, records, "~")
         clock("write records and history")
         self.write_m2m(new_rows, new_history, changed_rows, changed_history)
         clock("write links")

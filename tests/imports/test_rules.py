@@ -76,7 +76,8 @@ def test_a_row_overlapping_a_recorded_membership_names_it_and_a_replaced_one_doe
     report = csv_import("memberships", text.encode(), dry_run=True)
     assert [(e.row, e.column) for e in report.errors] == [(2, "start_date")]
     assert report.errors[0].message.endswith("It overlaps the recorded membership from 2020-01-01 to 2020-12-31.")
-    # The same recorded membership, closed earlier by the file: the row replaces it, so nothing clashes.
+    # The same recorded membership, closed earlier by the file: the row replaces it, so nothing clashes. The
+    # change is written before the new row, or PostgreSQL's exclusion constraint would refuse the new row.
     replaced = (
         "organisation,consortium,role,start_date,end_date\n"
         "other-org,busy-network,member,2020-01-01,2020-05-31\n"
@@ -85,6 +86,33 @@ def test_a_row_overlapping_a_recorded_membership_names_it_and_a_replaced_one_doe
     report = csv_import("memberships", replaced.encode())
     assert report.written, report.as_text()
     assert Membership.objects.filter(organisation__slug="other-org").count() == 2
+
+
+def test_a_group_spread_over_many_batches_is_read_once_and_still_checked_whole(busy_group, monkeypatch):
+    """Matching goes a batch at a time; an organisation's recorded memberships are read once, not once a batch."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr("csvio.stages.match.MATCH_BATCH", 2)
+    assert csv_import("memberships", one_group_file(6)).written
+    with CaptureQueriesContext(connection) as queries:
+        again = csv_import("memberships", one_group_file(6), dry_run=True)
+    assert (again.unchanged, again.invalid) == (6, 0), again.as_text()
+    table = Membership._meta.db_table
+    column = f'"{table}"."organisation_id"'
+    by_organisation = [
+        q["sql"]
+        for q in queries
+        if f'FROM "{table}"' in q["sql"] and (f"{column} IN" in q["sql"] or f"{column} = ANY" in q["sql"])
+    ]
+    assert len(by_organisation) == 1, by_organisation  # three batches of two rows
+    # The last batch's row clashes with the first batch's recorded period, which the file leaves as it is.
+    clash = one_group_file(5, f"busy-org,busy-network,member,{day(-1)},{day(0)}\n").replace(
+        f"{day(0)},{day(0)}\n".encode(), f"{day(-10)},{day(-10)}\n".encode(), 1
+    )
+    report = csv_import("memberships", clash, dry_run=True)
+    assert [(e.row, e.column) for e in report.errors] == [(7, "start_date")], report.as_text()
+    assert report.errors[0].message.endswith(f"It overlaps the recorded membership from {day(0)} to {day(0)}.")
 
 
 def test_the_batch_check_refuses_the_later_row_of_a_clash_and_never_a_recorded_one():
