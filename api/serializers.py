@@ -254,7 +254,9 @@ class OrganisationListSerializer(ServiceModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(view_name="api:organisation-detail", lookup_field="slug")
     themes = SlugRelatedField(slug_field="slug", many=True, queryset=Theme.objects.all(), required=False)
     regions = SlugRelatedField(slug_field="slug", many=True, queryset=Region.objects.all(), required=False)
-    current_memberships = OrganisationMembershipSerializer(many=True, read_only=True)
+    current_memberships = OrganisationMembershipSerializer(
+        many=True, read_only=True, help_text="Memberships in force today, or on the `as_of` date if one is given."
+    )
 
     class Meta:
         model = Organisation
@@ -350,8 +352,8 @@ class ConsortiumSerializer(ConsortiumListSerializer):
     parent_name = serializers.SerializerMethodField()
     children = ConsortiumRefSerializer(many=True, read_only=True, source="visible_children")
     other_names = ConsortiumOtherNameSerializer(many=True, required=False, help_text="Former names and acronyms.")
-    leads = serializers.SerializerMethodField(help_text="Organisations currently in the lead role.")
-    current_members = serializers.SerializerMethodField()
+    leads = serializers.SerializerMethodField(help_text="Organisations in the lead role today, or on `as_of`.")
+    current_members = serializers.SerializerMethodField(help_text="Members today, or on `as_of`, by role.")
 
     class Meta(ConsortiumListSerializer.Meta):
         fields = ConsortiumListSerializer.Meta.fields + [

@@ -21,7 +21,7 @@ class DatedStatusFilter(admin.SimpleListFilter):
         if self.value() == "current":
             return queryset.as_of(today)
         if self.value() == "ended":
-            return queryset.filter(end_date__lt=today)
+            return queryset.ended(today)
         if self.value() == "future":
             return queryset.filter(start_date__gt=today)
         return queryset
