@@ -1,3 +1,6 @@
+"""Load the seed facts (docs/architecture.md). It lives with the CSV engine because it loads data and then
+brings the search index up to date, which the consortia app may not import."""
+
 from django.apps import apps
 from django.core.management import BaseCommand, call_command
 
