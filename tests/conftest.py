@@ -14,6 +14,7 @@ def _is_transactional(item_or_request) -> bool:
     return bool({"transactional_db", "live_server"} & set(node.fixturenames))
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-django's own ordering, which keeps this order within its groups
 def pytest_collection_modifyitems(items):
     """Within each module, run the tests that need no seed first.
 
@@ -30,8 +31,11 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "seed" in item.fixturenames and not _is_transactional(item):
             shares_seed.add(item)
-            # Set up first, before any fixture opens the test's own transaction.
+            # Set up first, before any fixture opens the test's own transaction; and say the test uses
+            # the database, so that pytest-django runs it before the tests that commit (and flush).
             item.fixturenames.insert(0, "_module_seed")
+            if "db" not in item.fixturenames:
+                item.fixturenames.append("db")
     items.sort(key=lambda item: (module_order[item.module.__name__], item in shares_seed))
 
 
