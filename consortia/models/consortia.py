@@ -10,7 +10,12 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from directory.models import DatedModel, DatedQuerySet, NameKind, OtherName, Theme
-from directory.models.base import VisibilityQuerySet, dates_check
+from directory.models.base import (
+    LINE_VALIDATORS,
+    TEXT_VALIDATORS,
+    VisibilityQuerySet,
+    dates_check,
+)
 from directory.models.other_names import other_name_constraints
 from directory.names import fold
 
@@ -86,9 +91,11 @@ class ConsortiumManager(models.Manager.from_queryset(ConsortiumQuerySet)):
 
 
 class Consortium(DatedModel):
-    name = models.CharField(max_length=255, help_text="The consortium's full current name.")
+    name = models.CharField(max_length=255, validators=LINE_VALIDATORS, help_text="The consortium's full current name.")
     slug = models.SlugField(max_length=255, unique=True, help_text="Short name used in web addresses and CSV files.")
-    short_name = models.CharField(max_length=50, blank=True, help_text="Acronym or short name, if any.")
+    short_name = models.CharField(
+        max_length=50, blank=True, validators=LINE_VALIDATORS, help_text="Acronym or short name, if any."
+    )
     kind = models.CharField(
         max_length=20,
         choices=ConsortiumKind.choices,
@@ -104,8 +111,12 @@ class Consortium(DatedModel):
         related_name="children",
         help_text="The larger alliance or programme this sits inside, if any.",
     )
-    description = models.TextField(blank=True, help_text="What the consortium is for.")
-    website = models.URLField(blank=True, help_text="Home page, starting https://")
+    description = models.TextField(
+        blank=True,
+        validators=TEXT_VALIDATORS,
+        help_text="What the consortium is for.",
+    )
+    website = models.URLField(blank=True, validators=LINE_VALIDATORS, help_text="Home page, starting https://")
     themes = models.ManyToManyField(
         Theme, blank=True, related_name="consortia", help_text="Subjects the consortium works on."
     )

@@ -9,7 +9,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from directory.models import DatedModel, DatedQuerySet, Organisation
-from directory.models.base import VisibilityQuerySet, dates_check, find_overlaps
+from directory.models.base import LINE_VALIDATORS, VisibilityQuerySet, dates_check, find_overlaps
 
 from .consortia import Consortium
 
@@ -106,7 +106,12 @@ class Membership(DatedModel):
         default=Role.MEMBER,
         help_text="Lead, partner, member, observer or secretariat.",
     )
-    note = models.CharField(max_length=255, blank=True, help_text="Anything worth knowing about this membership.")
+    note = models.CharField(
+        max_length=255,
+        blank=True,
+        validators=LINE_VALIDATORS,
+        help_text="Anything worth knowing about this membership.",
+    )
 
     objects = MembershipManager()
     history = HistoricalRecords()

@@ -6,7 +6,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from directory.models import BaseModel, Contact, Organisation, Theme
-from directory.models.base import VisibilityQuerySet
+from directory.models.base import LINE_VALIDATORS, TEXT_VALIDATORS, VisibilityQuerySet
 from directory.names import fold
 
 from .consortia import Consortium
@@ -64,7 +64,7 @@ class JointOutputManager(models.Manager.from_queryset(JointOutputQuerySet)):
 
 
 class JointOutput(BaseModel):
-    title = models.CharField(max_length=300, help_text="The title as published.")
+    title = models.CharField(max_length=300, validators=LINE_VALIDATORS, help_text="The title as published.")
     slug = models.SlugField(max_length=255, unique=True, help_text="Short name used in web addresses and CSV files.")
     kind = models.CharField(
         max_length=30, choices=OutputKind.choices, default=OutputKind.BRIEFING, help_text="What sort of output."
@@ -72,10 +72,24 @@ class JointOutput(BaseModel):
     published_on = models.DateField(
         null=True, blank=True, help_text="Publication date. Leave blank if it is not known."
     )
-    url = models.URLField(blank=True, max_length=500, help_text="Where it can be read, starting https://")
-    summary = models.TextField(blank=True, help_text="A short summary in plain English.")
-    key_findings = models.TextField(blank=True, help_text="Key findings, one per line.")
-    recommendations = models.TextField(blank=True, help_text="Recommendations, one per line.")
+    url = models.URLField(
+        blank=True, max_length=500, validators=LINE_VALIDATORS, help_text="Where it can be read, starting https://"
+    )
+    summary = models.TextField(
+        blank=True,
+        validators=TEXT_VALIDATORS,
+        help_text="A short summary in plain English.",
+    )
+    key_findings = models.TextField(
+        blank=True,
+        validators=TEXT_VALIDATORS,
+        help_text="Key findings, one per line.",
+    )
+    recommendations = models.TextField(
+        blank=True,
+        validators=TEXT_VALIDATORS,
+        help_text="Recommendations, one per line.",
+    )
     # SET_NULL: an output outlives the consortium record it was filed under.
     consortium = models.ForeignKey(
         Consortium,

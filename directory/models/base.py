@@ -8,18 +8,39 @@ This module is the one home of three rules (docs/architecture.md):
   `period_contains` as its twin for a record already in memory;
 - periods: `ends_before_start`, `overlapping_q` and, for a batch not yet in the
   database, `find_overlaps`.
+
+It also holds what every typed text field carries: `LINE_VALIDATORS` for a
+single-line value and `TEXT_VALIDATORS` (with `LONG_TEXT_MAX_LENGTH`) for a
+multi-line text.
 """
 
 import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from ..validators import reject_control_characters, reject_control_characters_in_text
+
 END_BEFORE_START_MESSAGE = "The end date cannot be before the start date."
+
+# The longest multi-line text (a description, notes, findings) a record may hold, and the
+# importer's limit for a text cell: one number, so whatever the admin or the API accepts can be
+# exported and imported back (docs/csv.md). The CSV reader allows one character more, for the
+# apostrophe an export puts before a cell a spreadsheet could run as a formula. It is enforced
+# by the MaxLengthValidator in TEXT_VALIDATORS: a TextField's max_length is not validated by the
+# model, and setting it would make SQLite rebuild each table (dropping its search triggers).
+LONG_TEXT_MAX_LENGTH = 131_072
+
+# Every CharField a person types (names, titles, notes, addresses) carries LINE_VALIDATORS and
+# every TextField TEXT_VALIDATORS, so the admin, the API and the importer refuse the same
+# invisible characters (directory/validators.py).
+LINE_VALIDATORS = [reject_control_characters]
+TEXT_VALIDATORS = [MaxLengthValidator(LONG_TEXT_MAX_LENGTH), reject_control_characters_in_text]
 
 
 class BaseModel(models.Model):

@@ -3,7 +3,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from ..identifiers import SCHEMES
-from .base import BaseModel
+from .base import LINE_VALIDATORS, BaseModel
 
 
 class IdentifierScheme(models.TextChoices):
@@ -33,6 +33,7 @@ class OrganisationIdentifier(BaseModel):
     )
     value = models.CharField(
         max_length=20,
+        validators=LINE_VALIDATORS,
         help_text="The number as the register gives it, e.g. 1234567 for a charity in England and Wales.",
     )
 

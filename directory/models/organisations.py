@@ -9,7 +9,13 @@ from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from ..names import compose_search_names
-from .base import BaseModel, VisibilityQuerySet, ends_before_start
+from .base import (
+    LINE_VALIDATORS,
+    TEXT_VALIDATORS,
+    BaseModel,
+    VisibilityQuerySet,
+    ends_before_start,
+)
 from .other_names import OtherName, other_name_constraints
 from .reference import Region, Theme
 
@@ -44,19 +50,30 @@ class SlugQuerySetManager(models.Manager.from_queryset(OrganisationQuerySet)):
 
 
 class Organisation(BaseModel):
-    name = models.CharField(max_length=255, help_text="The organisation's full current name.")
+    name = models.CharField(
+        max_length=255, validators=LINE_VALIDATORS, help_text="The organisation's full current name."
+    )
     slug = models.SlugField(
         max_length=255, unique=True, help_text="Short name used in web addresses and CSV files, e.g. “nacro”."
     )
     short_name = models.CharField(
-        max_length=50, blank=True, help_text="Acronym or short name in everyday use, e.g. “AMHP”."
+        max_length=50,
+        blank=True,
+        validators=LINE_VALIDATORS,
+        help_text="Acronym or short name in everyday use, e.g. “AMHP”.",
     )
     classification = models.CharField(
         max_length=30, choices=Classification.choices, blank=True, help_text="What kind of organisation this is."
     )
-    description = models.TextField(blank=True, help_text="What the organisation does, in a few sentences.")
-    website = models.URLField(blank=True, help_text="Home page, starting https://")
-    email = models.EmailField(blank=True, help_text="General enquiries address (not a person's).")
+    description = models.TextField(
+        blank=True,
+        validators=TEXT_VALIDATORS,
+        help_text="What the organisation does, in a few sentences.",
+    )
+    website = models.URLField(blank=True, validators=LINE_VALIDATORS, help_text="Home page, starting https://")
+    email = models.EmailField(
+        blank=True, validators=LINE_VALIDATORS, help_text="General enquiries address (not a person's)."
+    )
     phone = PhoneNumberField(blank=True, help_text="General enquiries telephone number.")
     founded_on = models.DateField(null=True, blank=True, help_text="Date founded, if known.")
     dissolved_on = models.DateField(null=True, blank=True, help_text="Date closed or dissolved, if it has.")
@@ -167,15 +184,23 @@ class Contact(BaseModel):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="contacts", help_text="Where this person works."
     )
-    name = models.CharField(max_length=255, help_text="The person's full name.")
-    job_title = models.CharField(max_length=255, blank=True, help_text="Their role, e.g. “Chief Executive”.")
-    email = models.EmailField(blank=True, help_text="Work email address.")
-    phone = PhoneNumberField(blank=True, help_text="Work telephone number. UK numbers may be typed as 020 7766 7496.")
+    name = models.CharField(max_length=255, validators=LINE_VALIDATORS, help_text="The person's full name.")
+    job_title = models.CharField(
+        max_length=255, blank=True, validators=LINE_VALIDATORS, help_text="Their role, e.g. “Chief Executive”."
+    )
+    email = models.EmailField(blank=True, validators=LINE_VALIDATORS, help_text="Work email address.")
+    phone = PhoneNumberField(
+        blank=True, help_text="Work telephone number. UK numbers may be typed as dialled, e.g. 020 7946 0000."
+    )
     is_public = models.BooleanField(
         default=False,
         help_text="Tick only if this person has agreed to be shown to visitors who are not logged in.",
     )
-    notes = models.TextField(blank=True, help_text="Private notes for coordinators.")
+    notes = models.TextField(
+        blank=True,
+        validators=TEXT_VALIDATORS,
+        help_text="Private notes for coordinators.",
+    )
     last_verified_on = models.DateField(
         null=True, blank=True, help_text="When these details were last checked with the person."
     )

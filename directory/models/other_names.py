@@ -8,7 +8,7 @@ natural key, the reads and how a name reads in a list are written once here
 
 from django.db import models
 
-from .base import DatedModel, DatedQuerySet, VisibilityQuerySet, dates_check
+from .base import LINE_VALIDATORS, DatedModel, DatedQuerySet, VisibilityQuerySet, dates_check
 
 
 class NameKind(models.TextChoices):
@@ -54,9 +54,16 @@ class OtherName(DatedModel):
 
     owner_field: str = ""
 
-    name = models.CharField(max_length=255, help_text="The other name, exactly as it was or is used.")
+    name = models.CharField(
+        max_length=255, validators=LINE_VALIDATORS, help_text="The other name, exactly as it was or is used."
+    )
     kind = models.CharField(max_length=20, choices=NameKind.choices, help_text="What sort of name this is.")
-    note = models.CharField(max_length=255, blank=True, help_text="Anything worth knowing, e.g. why it changed.")
+    note = models.CharField(
+        max_length=255,
+        blank=True,
+        validators=LINE_VALIDATORS,
+        help_text="Anything worth knowing, e.g. why it changed.",
+    )
 
     objects = OtherNameManager()
 

@@ -3,7 +3,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .base import BaseModel
+from .base import LINE_VALIDATORS, TEXT_VALIDATORS, BaseModel
 
 
 class Nation(models.TextChoices):
@@ -19,11 +19,16 @@ class SlugManager(models.Manager):
 
 
 class Region(BaseModel):
-    name = models.CharField(max_length=100, unique=True, help_text="For example “North East” or “Wales”.")
+    name = models.CharField(
+        max_length=100, unique=True, validators=LINE_VALIDATORS, help_text="For example “North East” or “Wales”."
+    )
     slug = models.SlugField(max_length=100, unique=True, help_text="Short name used in web addresses and CSV files.")
     nation = models.CharField(max_length=20, choices=Nation.choices, help_text="The nation this region is in.")
     code = models.CharField(
-        max_length=9, blank=True, help_text="Office for National Statistics code, for example E12000001."
+        max_length=9,
+        blank=True,
+        validators=LINE_VALIDATORS,
+        help_text="Office for National Statistics code, for example E12000001.",
     )
     order = models.PositiveSmallIntegerField(default=0, help_text="Position in lists.")
 
@@ -42,9 +47,14 @@ class Region(BaseModel):
 
 
 class Theme(BaseModel):
-    name = models.CharField(max_length=100, unique=True, help_text="A subject partners work on, e.g. “Mental health”.")
+    name = models.CharField(
+        max_length=100,
+        unique=True,
+        validators=LINE_VALIDATORS,
+        help_text="A subject partners work on, e.g. “Mental health”.",
+    )
     slug = models.SlugField(max_length=100, unique=True, help_text="Short name used in web addresses and CSV files.")
-    description = models.TextField(blank=True, help_text="What this theme covers.")
+    description = models.TextField(blank=True, validators=TEXT_VALIDATORS, help_text="What this theme covers.")
 
     objects = SlugManager()
     history = HistoricalRecords()

@@ -5,15 +5,21 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .base import BaseModel, DatedModel, DatedQuerySet, VisibilityQuerySet, dates_check
+from .base import LINE_VALIDATORS, BaseModel, DatedModel, DatedQuerySet, VisibilityQuerySet, dates_check
 from .reference import SlugManager
 
 
 class RelationshipType(BaseModel):
-    name = models.CharField(max_length=100, unique=True, help_text="For example “Member of”.")
+    name = models.CharField(
+        max_length=100, unique=True, validators=LINE_VALIDATORS, help_text="For example “Member of”."
+    )
     slug = models.SlugField(max_length=100, unique=True, help_text="Short name used in web addresses and CSV files.")
-    forward_label = models.CharField(max_length=100, help_text="Read subject → object, e.g. “is a member of”.")
-    reverse_label = models.CharField(max_length=100, help_text="Read object → subject, e.g. “has member”.")
+    forward_label = models.CharField(
+        max_length=100, validators=LINE_VALIDATORS, help_text="Read subject → object, e.g. “is a member of”."
+    )
+    reverse_label = models.CharField(
+        max_length=100, validators=LINE_VALIDATORS, help_text="Read object → subject, e.g. “has member”."
+    )
 
     objects = SlugManager()
     history = HistoricalRecords()
@@ -63,7 +69,9 @@ class OrganisationRelationship(DatedModel):
         related_name="relationships_as_object",
         help_text="The organisation the sentence ends with.",
     )
-    note = models.CharField(max_length=255, blank=True, help_text="Anything worth knowing about this link.")
+    note = models.CharField(
+        max_length=255, blank=True, validators=LINE_VALIDATORS, help_text="Anything worth knowing about this link."
+    )
 
     objects = RelationshipManager()
     history = HistoricalRecords()
