@@ -156,7 +156,7 @@ def url(max_length: int = 200):
 
 
 def phone(value: str) -> str:
-    """A telephone number, stored as E.164 (+442077667496); UK numbers may be typed as 020 7766 7496."""
+    """A telephone number, stored as E.164 (+442079460000); UK numbers may be typed as 020 7946 0000."""
     if not value:
         return ""
     if value[0] == "+" and value[1:].isdigit():
@@ -175,7 +175,7 @@ def phone(value: str) -> str:
 
 
 def phone_for_export(e164) -> str:
-    """UK numbers in the national form people type (020 7766 7496); others in international form."""
+    """UK numbers in the national form people type (020 7946 0000); others in international form."""
     if not e164:
         return ""
     text_value = e164.as_e164 if hasattr(e164, "as_e164") else str(e164)
