@@ -9,6 +9,7 @@ from . import views
 app_name = "api"
 
 router = DefaultRouter()
+router.APIRootView = views.APIRootView  # "API root" in the browsable API, not "Api Root"
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("consortia", views.ConsortiumViewSet, basename="consortium")
 router.register("memberships", views.MembershipViewSet, basename="membership")

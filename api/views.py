@@ -10,14 +10,15 @@ the number of rows (tests pin it).
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, ProtectedError, RestrictedError
+from django.http import JsonResponse
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from rest_framework import routers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.decorators import api_view, permission_classes, schema
-from rest_framework.exceptions import APIException, NotFound, ValidationError
-from rest_framework.permissions import AllowAny
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -63,6 +64,13 @@ class DirectoryViewSet(viewsets.ModelViewSet):
     list_serializer_class = None
     csv_kind: str | None = None  # a kind with an import format (csvio), else csv_columns
     csv_columns: list = []
+
+    def get_view_name(self):
+        """The browsable API's heading and breadcrumb: "Organisations", "Organisation" (DRF: "Organisation List")."""
+        if getattr(self, "name", None):  # an extra action names itself
+            return self.name
+        meta = self.serializer_class.Meta.model._meta
+        return capfirst(meta.verbose_name_plural if getattr(self, "detail", None) is False else meta.verbose_name)
 
     def get_serializer_class(self):
         if self.action == "list" and self.list_serializer_class is not None:
@@ -318,9 +326,22 @@ class ObtainToken(ObtainAuthToken):
     throttle_scope = "token"
 
 
-@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
-@permission_classes([AllowAny])
-@schema(None)
+class APIRootView(routers.APIRootView):
+    """The directory's records: organisations, consortia, memberships, joint outputs, contacts and more.
+
+    Read without logging in (public records only), or send a token (`Authorization: Token <key>`) from
+    `/api/v1/token/`. Every list also answers `?format=csv`.
+    """
+
+    def get_view_name(self):
+        return "API root"
+
+
+@csrf_exempt
 def not_found(request, *args, **kwargs):
-    """Any other address under /api/v1/ answers in JSON, like the rest of the API."""
-    raise NotFound("There is nothing at this address. The API root lists what there is.")
+    """Any other address under /api/v1/ answers in JSON, like the rest of the API.
+
+    A plain Django view, not a DRF one: the browsable API names every DRF view that a prefix of the
+    address resolves to in its breadcrumb, and "/api/v1/organisations" (no slash) resolves here.
+    """
+    return JsonResponse({"detail": "There is nothing at this address. The API root lists what there is."}, status=404)
