@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
-from simple_history.admin import SimpleHistoryAdmin
 
 from directory.admin import OrganisationAdmin
 from directory.admin_filters import DatedStatusFilter, InForceOnFilter, year_filter
+from directory.admin_history import HistoryAdmin
 from directory.models import Organisation
 from directory.models.base import in_force_on
 
@@ -130,7 +130,7 @@ class ConsortiumNameInline(admin.TabularInline):
 
 
 @admin.register(Consortium)
-class ConsortiumAdmin(SimpleHistoryAdmin):
+class ConsortiumAdmin(HistoryAdmin):
     list_display = ["name", "kind", "parent", "current_members", "start_date", "end_date", "is_public"]
     list_filter = ["kind", "parent", "themes", DatedStatusFilter, "is_public"]
     search_fields = ["name", "short_name", "other_names__name"]
@@ -152,7 +152,7 @@ class ConsortiumAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ConsortiumName)
-class ConsortiumNameAdmin(SimpleHistoryAdmin):
+class ConsortiumNameAdmin(HistoryAdmin):
     list_display = ["name", "kind", "consortium", "start_date", "end_date"]
     list_filter = ["kind", DatedStatusFilter]
     search_fields = ["name", "consortium__name"]
@@ -161,7 +161,7 @@ class ConsortiumNameAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(HistoryAdmin):
     list_display = ["organisation", "consortium", "role", "start_date", "end_date", "is_current_display"]
     list_filter = [DatedStatusFilter, InForceOnFilter, "role", "consortium", year_filter("start_date", "year started")]
     search_fields = ["organisation__name", "organisation__short_name", "consortium__name"]
@@ -182,7 +182,7 @@ class ContributorInline(admin.TabularInline):
 
 
 @admin.register(JointOutput)
-class JointOutputAdmin(SimpleHistoryAdmin):
+class JointOutputAdmin(HistoryAdmin):
     list_display = ["title", "kind", "published_on", "consortium", "contributor_count", "is_public"]
     list_filter = ["kind", "consortium", "themes", year_filter("published_on", "year published"), "is_public"]
     search_fields = ["title", "summary", "contributors__organisation__name"]
@@ -205,7 +205,7 @@ class JointOutputAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(OutputContributor)
-class OutputContributorAdmin(SimpleHistoryAdmin):
+class OutputContributorAdmin(HistoryAdmin):
     list_display = ["organisation", "role", "output", "order"]
     list_filter = ["role"]
     search_fields = ["organisation__name", "output__title"]

@@ -2,9 +2,9 @@
 
 from django.contrib import admin
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_filters import DatedStatusFilter, InForceOnFilter
+from .admin_history import HistoryAdmin
 from .models import (
     Contact,
     Organisation,
@@ -52,7 +52,7 @@ class ContactInline(admin.StackedInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(VisibleToMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(VisibleToMixin, HistoryAdmin):
     list_display = ["name", "short_name", "classification", "member_count", "is_public", "updated_at"]
     list_filter = ["classification", "regions", "themes", "is_public"]
     # search_names holds every name (former names and acronyms too) and identifier, folded to lower case.
@@ -71,7 +71,7 @@ class OrganisationAdmin(VisibleToMixin, SimpleHistoryAdmin):
 
 
 @admin.register(OrganisationName)
-class OrganisationNameAdmin(SimpleHistoryAdmin):
+class OrganisationNameAdmin(HistoryAdmin):
     list_display = ["name", "kind", "organisation", "start_date", "end_date"]
     list_filter = ["kind", DatedStatusFilter]
     search_fields = ["name", "organisation__name"]
@@ -80,7 +80,7 @@ class OrganisationNameAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(OrganisationIdentifier)
-class OrganisationIdentifierAdmin(SimpleHistoryAdmin):
+class OrganisationIdentifierAdmin(HistoryAdmin):
     list_display = ["org_id_display", "organisation", "scheme", "value"]
     list_filter = ["scheme"]
     search_fields = ["value", "organisation__name"]
@@ -93,7 +93,7 @@ class OrganisationIdentifierAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(VisibleToMixin, SimpleHistoryAdmin):
+class ContactAdmin(VisibleToMixin, HistoryAdmin):
     list_display = ["name", "job_title", "organisation", "email", "phone", "is_public", "last_verified_on"]
     list_filter = ["is_public", "organisation__classification"]
     search_fields = ["name", "job_title", "email", "organisation__name", "organisation__short_name"]
@@ -102,7 +102,7 @@ class ContactAdmin(VisibleToMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
+class ThemeAdmin(HistoryAdmin):
     list_display = ["name", "slug", "organisation_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -116,7 +116,7 @@ class ThemeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(SimpleHistoryAdmin):
+class RegionAdmin(HistoryAdmin):
     list_display = ["name", "nation", "code"]
     list_filter = ["nation"]
     search_fields = ["name", "code"]
@@ -124,14 +124,14 @@ class RegionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RelationshipType)
-class RelationshipTypeAdmin(SimpleHistoryAdmin):
+class RelationshipTypeAdmin(HistoryAdmin):
     list_display = ["name", "forward_label", "reverse_label"]
     search_fields = ["name", "forward_label", "reverse_label"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(OrganisationRelationship)
-class OrganisationRelationshipAdmin(VisibleToMixin, SimpleHistoryAdmin):
+class OrganisationRelationshipAdmin(VisibleToMixin, HistoryAdmin):
     list_display = ["subject", "type", "object", "start_date", "end_date"]
     list_filter = ["type", DatedStatusFilter, InForceOnFilter]
     search_fields = ["subject__name", "object__name", "subject__short_name", "object__short_name"]
