@@ -98,8 +98,8 @@ class Timeline:
 
     Counting and choosing a page are one UNION query each over (date, id,
     source); only the page's records are then read, with their previous
-    records, so a consortium with 200,000 membership changes costs what a
-    small one does.
+    records, so the number of queries does not grow with the history (a
+    consortium with 200,000 membership changes reads 100 entries a page).
     """
 
     ordered = True
@@ -154,6 +154,14 @@ class ReadableChanges(HistoricalRecordContextHelper):
 
 class HistoryAdmin(SimpleHistoryAdmin):
     """SimpleHistoryAdmin whose history page also lists the changes made to the rows edited inline on it."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        inline_history = [
+            str(inline.model._meta.verbose_name_plural)
+            for inline in self.inlines
+            if is_tracked(inline.model) and self._parent_field(inline) is not None
+        ]
+        return super().history_view(request, object_id, {"inline_history": inline_history, **(extra_context or {})})
 
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
         try:

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from consortia.models import Consortium, JointOutput, Membership
-from csvio.management.commands.load_seed import SEED_REASON, tracked_models
+from csvio.management.commands.load_seed import SEED_REASON, SEED_UPDATE_REASON, tracked_models
 from directory.models import Contact, Organisation
 from tests.admin_forms import admin_form_data
 
@@ -164,6 +164,14 @@ def test_loading_the_seed_again_writes_no_history(seed):
     before = {model: model.history.count() for model in tracked_models()}
     call_command("load_seed", verbosity=0)
     assert {model: model.history.count() for model in tracked_models()} == before
+
+
+def test_loading_the_seed_again_over_a_change_says_the_seed_put_it_back(nacro):
+    nacro.themes.clear()
+    call_command("load_seed", verbosity=0)
+    newest = nacro.history.first()
+    assert (newest.history_type, newest.history_change_reason) == ("~", SEED_UPDATE_REASON)
+    assert [row.theme.slug for row in newest.themes.all()] == ["criminal-justice"]
 
 
 def test_history_page_reads_a_page_of_entries_in_the_same_queries_however_long_the_history(
