@@ -10,10 +10,12 @@ adds its own checks.
 from __future__ import annotations
 
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Callable
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from . import fastdb
@@ -21,7 +23,7 @@ from .report import Change, Clock, ImportReport, RowError
 from .stages.match import MatchStage
 from .stages.parse import Column, ParseStage, Row
 from .stages.plan import OrganisationReference, PlanStage, Reference
-from .stages.read import FileRefused, parse, read_bytes
+from .stages.read import FileRefused, bad_byte, parse, read_bytes
 from .stages.write import WriteStage
 
 __all__ = [
@@ -34,6 +36,13 @@ __all__ = [
     "Row",
     "RowError",
 ]
+
+# PostgreSQL error codes that mean “someone else was changing the same rows at the same moment”.
+_BUSY_CODES = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
+
+
+class ImportBusy(Exception):
+    """Another import of the same kind is being written."""
 
 
 class Importer(ParseStage, PlanStage, MatchStage, WriteStage):
@@ -71,6 +80,8 @@ class Importer(ParseStage, PlanStage, MatchStage, WriteStage):
         self.current_m2m: dict[str, dict[int, list[tuple[int, int]]]] = {f: {} for f in self.m2m_columns.values()}
         self.current_names: dict[int, dict[tuple[str, str], dict]] = defaultdict(dict)
         self.ids = fastdb.IdReserver()
+        self.references: dict[str, Reference] = {}  # each reference column's lookup, for this import
+        self.positions: dict[str, int] = {}
 
     # -- reporting --------------------------------------------------------
 
@@ -87,12 +98,87 @@ class Importer(ParseStage, PlanStage, MatchStage, WriteStage):
     # -- the run ------------------------------------------------------------
 
     def run(self, source, *, dry_run: bool = False) -> ImportReport:
+        """Check the file and, unless it has problems or this is a dry run, write it; always return the report.
+
+        Nothing that goes wrong in the database reaches the caller as a
+        traceback: another import of the same kind writing at the same moment,
+        a change saved meanwhile that conflicts with the file, or a connection
+        lost halfway are each explained in the report, and in each case the
+        transaction is rolled back, so nothing was written.
+        """
         self.report.dry_run = dry_run
+        try:
+            if dry_run or connection.vendor != "postgresql":
+                # SQLite takes one writer at a time itself (the write's transaction); a check takes no lock.
+                self.check_and_write(source, dry_run=dry_run)
+            else:
+                # One import of a kind at a time, checked and written in one transaction: the second of two
+                # overlapping files is checked against what the first wrote, or told to wait for it.
+                with transaction.atomic():
+                    self.lock()
+                    self.check_and_write(source, dry_run=dry_run)
+        except ImportBusy as busy:
+            self.report.errors.append(RowError(None, "", str(busy), file=True))
+        except (DatabaseError, InterfaceError) as error:
+            self.report.written = False
+            self.report.errors.append(RowError(None, "", self.database_problem(error), file=True))
+        self.finish(source)
+        return self.report
+
+    def lock(self) -> None:
+        """PostgreSQL: this kind's advisory lock for the rest of the transaction, or ImportBusy after a short wait."""
+        key = zlib.crc32(f"csvio import {self.kind}".encode()) & 0x7FFFFFFF
+        wait = float(getattr(settings, "CSV_IMPORT_LOCK_WAIT_SECONDS", 10))
+        deadline = time.monotonic() + wait
+        with connection.cursor() as cursor:
+            while True:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [0x43535649, key])
+                if cursor.fetchone()[0]:
+                    return
+                if time.monotonic() >= deadline:
+                    raise ImportBusy(
+                        f"Another import of {self.kind} was being written at the same moment, so nothing was "
+                        "written from this file. Check the file again when that import has finished: some of "
+                        "its rows may be recorded by then."
+                    )
+                time.sleep(0.2)
+
+    def database_problem(self, error: Exception) -> str:
+        """What went wrong in the database, for a coordinator; the transaction has been rolled back."""
+        code = getattr(getattr(error, "__cause__", None), "pgcode", None)
+        if isinstance(error, InterfaceError) or (isinstance(error, OperationalError) and not self.connection_usable()):
+            return (
+                "The connection to the database was lost during the import, so nothing was written. "
+                "Try again in a moment."
+            )
+        if code in _BUSY_CODES or "locked" in str(error):
+            return (
+                "Another import or change was being written to the same records at the same moment, so this "
+                "import was stopped and nothing was written. Check the file again: some of its rows may be "
+                "recorded by now."
+            )
+        if isinstance(error, IntegrityError):
+            return (
+                "The database refused the import, so nothing was written. Another change may have been saved "
+                f"at the same moment; check the file again. ({str(error).strip()})"
+            )
+        return f"The database refused the import, so nothing was written. ({str(error).strip()})"
+
+    @staticmethod
+    def connection_usable() -> bool:
+        try:
+            return connection.connection is not None and connection.is_usable()
+        except Exception:  # noqa: BLE001 - a connection that cannot even be asked is not usable
+            return False
+
+    def check_and_write(self, source, *, dry_run: bool) -> None:
         clock = Clock(self.report.timings)
         try:
             # read
             csvfile = parse(read_bytes(source))
             self.report.encoding = csvfile.encoding
+            self.report.delimiter = csvfile.delimiter
+            self.report.original_header = list(csvfile.raw_header)
             # parse
             positions = self.map_header(csvfile)
             clock("read")
@@ -100,8 +186,8 @@ class Importer(ParseStage, PlanStage, MatchStage, WriteStage):
             del csvfile
             clock("parse")
         except FileRefused as refused:
-            self.report.errors.append(RowError(None, "", str(refused)))
-            return self.report
+            self.report.errors.append(RowError(refused.row, refused.column, str(refused), file=True))
+            return
         self.report.total = len(rows)
         # plan
         self.resolve_references(rows)
@@ -115,22 +201,44 @@ class Importer(ParseStage, PlanStage, MatchStage, WriteStage):
         self.unclassify_invalid(rows)
         clock("compare")
         if self.report.errors or dry_run:
-            return self.report
+            return
         # write
-        try:
-            started = time.perf_counter()
-            with transaction.atomic():
-                self.write(rows)
-        except IntegrityError as refused:
-            self.report.errors.append(
-                RowError(
-                    None,
-                    "",
-                    "The database refused the import, so nothing was written. Another change may have been "
-                    f"saved at the same moment; try again. ({refused})",
-                )
-            )
-            return self.report
+        started = time.perf_counter()
+        with transaction.atomic():
+            self.write(rows)
         self.report.timings["write (all)"] = time.perf_counter() - started
         self.report.written = True
-        return self.report
+
+    # -- after the run ----------------------------------------------------------
+
+    def finish(self, source) -> None:
+        """Problems in the order a coordinator reads the file, and the original cells of each refused row."""
+        order = getattr(self, "positions", {})
+        self.report.errors.sort(
+            key=lambda e: (e.row is not None and not e.file, e.row or 0, order.get(e.column, -1) if e.column else -1)
+        )
+        refused = {error.row for error in self.report.errors if error.row is not None and not error.file}
+        if refused:
+            self.report.refused_cells = self.original_cells(source, refused)
+
+    @staticmethod
+    def original_cells(source, numbers: set[int]) -> dict[int, list[str]]:
+        """The refused rows' cells exactly as the file has them, for the problems download (read again:
+        keeping every row's cells through the run would cost memory for the rows that are fine)."""
+        found: dict[int, list[str]] = {}
+        try:
+            csvfile = parse(read_bytes(source))
+        except (FileRefused, OSError, ValueError):
+            return found
+        last = max(numbers)
+        try:
+            for number, cells, _spans in csvfile.records:
+                if number in numbers:
+                    if csvfile.bad_bytes and any(bad_byte(cell) for cell in cells):
+                        cells = [cell.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for cell in cells]
+                    found[number] = cells
+                if number >= last:
+                    break
+        except FileRefused:
+            pass
+        return found

@@ -20,7 +20,7 @@ from django.db.models import CharField, ExpressionWrapper, F
 
 from csvio.safety import stream_csv
 
-from .cells import join_list, phone_for_export
+from .cells import join_list, name_with_dates, phone_for_export
 from .columns import NAME_COLUMNS, ORGANISATION_FIELDS, OUTPUT_FIELDS
 from .fastdb import where_in
 from .kinds import kind_name
@@ -72,12 +72,13 @@ def _related(model_manager, owner_field: str, value_field: str, ids: list[int], 
 
 
 def _names(names_model, owner_field: str, ids: list[int]) -> dict:
+    """Other names by owner and kind, each with the dates it was in use, so that they import back exactly."""
     result = defaultdict(lambda: defaultdict(list))
     for queryset in where_in(names_model.objects.all(), owner_field, ids):
-        for owner, kind, name in queryset.order_by(owner_field, "kind", "name").values_list(
-            owner_field, "kind", "name"
+        for owner, kind, name, start, end in queryset.order_by(owner_field, "kind", "name").values_list(
+            owner_field, "kind", "name", "start_date", "end_date"
         ):
-            result[owner][kind].append(name)
+            result[owner][kind].append(name_with_dates(name, start, end))
     return result
 
 
@@ -223,7 +224,12 @@ def export_rows(kind: str, queryset=None) -> tuple[list[str], Iterator[list]]:
     return EXPORTERS[kind](queryset)
 
 
-def csv_export(kind: str, queryset=None) -> Iterator[str]:
-    """CSV lines, header first, every cell escaped for spreadsheets; for StreamingHttpResponse or a file."""
+def csv_export(kind: str, queryset=None, *, bom: bool = True) -> Iterator[str]:
+    """CSV lines, header first, every cell escaped for spreadsheets; for StreamingHttpResponse or a file.
+
+    With a byte-order mark unless ``bom=False``: these files are opened in
+    Excel as often as they are imported back, and the importer reads the mark
+    (docs/csv.md).
+    """
     header, rows = export_rows(kind, queryset)
-    return stream_csv(header, rows)
+    return stream_csv(header, rows, bom=bom)

@@ -119,7 +119,9 @@ def _copy(cursor, table: str, columns: list[str], rows: Iterable[Sequence], not_
         pending = None
         while chunk := list(islice(rows, COPY_CHUNK)):
             buffer = io.StringIO()
-            csv.writer(buffer, lineterminator="\n").writerows(chunk)
+            # CRLF line ends: the csv module then quotes every value holding a CR or an LF. With "\n" it would
+            # leave a bare CR unquoted, which COPY refuses (BadCopyFileFormat) after the check had passed it.
+            csv.writer(buffer, lineterminator="\r\n").writerows(chunk)
             del chunk
             if pending is not None:
                 pending.result()

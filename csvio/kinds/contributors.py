@@ -15,17 +15,11 @@ class ContributorImporter(Importer):
     columns = [
         Column("output", cells.reference, required=True, help="Slug of the joint output."),
         Column("organisation", cells.reference, required=True, help="Slug or identifier of the organisation."),
-        Column("role", cells.choice(ContributorRole.choices, default=ContributorRole.CO_AUTHOR)),
-        Column("order", cells.positive_integer, help="Position in the list of contributors, 0 first."),
+        Column("role", cells.choice(ContributorRole.choices, default=ContributorRole.CO_AUTHOR, label="role")),
+        Column("order", cells.whole_number(32_767), help="Position in the list of contributors, 0 first."),
     ]
     field_columns = {"role": "role", "order": "order"}
     ref_columns = {"output": (OUTPUT, "output_id"), "organisation": (ORGANISATION, "organisation_id")}
     required_values = ("output", "organisation")
     key = ("output_id", "organisation_id")
     record_label = staticmethod(lambda row: f"{row.values.get('organisation', '')} on {row.values.get('output', '')}")
-
-    def new_values(self, row):
-        values = super().new_values(row)
-        if values.get("order", 0) is None:
-            values["order"] = 0
-        return values

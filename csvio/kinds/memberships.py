@@ -30,7 +30,7 @@ class MembershipImporter(Importer):
     columns = [
         Column("organisation", cells.reference, required=True, help="Slug or identifier of the organisation."),
         Column("consortium", cells.reference, required=True, help="Slug of the consortium."),
-        Column("role", cells.choice(Role.choices, required=True), required=True),
+        Column("role", cells.choice(Role.choices, required=True, label="role"), required=True),
         Column("start_date", cells.date),
         Column("end_date", cells.date),
         Column("note", cells.text(255)),
@@ -97,9 +97,12 @@ class MembershipImporter(Importer):
         touched = set()
         for row in rows:
             if not row.errors:
-                organisation, consortium, role = self.key_of(row)[:3]
+                organisation, consortium, role, start = self.key_of(row)
                 touched.add((organisation, consortium, role))
-                start, end = row.values.get("start_date"), row.values.get("end_date")
+                if "end_date" in row.values:
+                    end = row.values["end_date"]
+                else:  # a blank end date keeps the recorded one (docs/csv.md, “Blank cells”)
+                    end = self.recorded_periods.get((organisation, consortium, role), {}).get(start, (None,))[0]
                 periods.append((organisation, consortium, role, start, end, row))
         matched = {row.pk for row in rows if row.pk}
         for group in touched:

@@ -25,7 +25,7 @@ def identifier_list(value: str) -> list[tuple[str, str]]:
     found = []
     for item in cells.split_list(value):
         try:
-            found.append(split_org_id(item))
+            found.append(split_org_id(cells.canonical_org_id(item)))
         except ValidationError as error:
             raise CellError(" ".join(error.messages)) from error
     if len(set(found)) != len(found):
@@ -44,19 +44,19 @@ class OrganisationImporter(Importer):
         Column("slug", optional_slug, help="Short name in web addresses; blank makes one from the name."),
         Column("name", cells.text(255, required=True), required=True, help="Full current name."),
         Column("short_name", cells.text(50)),
-        Column("classification", cells.choice(Classification.choices)),
+        Column("classification", cells.choice(Classification.choices, label="classification")),
         Column("description", cells.text()),
         Column("website", cells.url()),
         Column("email", cells.email),
         Column("phone", cells.phone),
         Column("founded_on", cells.date),
         Column("dissolved_on", cells.date),
-        Column("member_count", cells.positive_integer),
+        Column("member_count", cells.whole_number()),
         Column("is_public", cells.boolean(True)),
         Column("identifiers", identifier_list, help="org-id identifiers such as GB-CHC-1234567, separated by “;”."),
         *name_columns("Other names"),
-        Column("themes", cells.slug_list),
-        Column("regions", cells.slug_list),
+        Column("themes", cells.reference_list, help="Themes by name or slug, separated by “;”."),
+        Column("regions", cells.reference_list, help="Regions by name or slug, separated by “;”."),
     ]
     field_columns = {name: name for name in ORGANISATION_FIELDS}
     m2m_columns = {"themes": "themes", "regions": "regions"}

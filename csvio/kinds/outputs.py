@@ -19,14 +19,14 @@ class OutputImporter(Importer):
     columns = [
         Column("slug", cells.slug, required=True),
         Column("title", cells.text(300, required=True), required=True),
-        Column("kind", cells.choice(OutputKind.choices, default=OutputKind.BRIEFING)),
+        Column("kind", cells.choice(OutputKind.choices, default=OutputKind.BRIEFING, label="kind")),
         Column("published_on", cells.date),
         Column("url", cells.url(500)),
         Column("summary", cells.text()),
         Column("key_findings", cells.text(), help="One per line."),
         Column("recommendations", cells.text(), help="One per line."),
         Column("consortium", cells.reference, help="Slug of the consortium it was produced in."),
-        Column("themes", cells.slug_list),
+        Column("themes", cells.reference_list, help="Themes by name or slug, separated by “;”."),
         Column(
             "press_contact_organisation",
             cells.reference,
@@ -72,7 +72,9 @@ class OutputImporter(Importer):
             name = row.values.get("press_contact")
             org = row.refs.pop("press_contact_organisation", None)
             if not name:
-                row.refs["press_contact_id"] = None
+                # Both blank: the output keeps its press contact (docs/csv.md, “Blank cells”).
+                if row.values.get("press_contact_organisation") and not row.errors:
+                    self.error(row, "press_contact", "Give the press contact's full name too, or leave both blank.")
                 continue
             if org is None:
                 if not row.errors:

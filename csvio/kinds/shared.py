@@ -7,9 +7,9 @@ from csvio.columns import NAME_COLUMNS
 from csvio.engine import Column, OrganisationReference, Reference
 
 ORGANISATION = OrganisationReference()
-CONSORTIUM = Reference("consortium", "consortia.Consortium")
-OUTPUT = Reference("joint output", "consortia.JointOutput")
-RELATIONSHIP_TYPE = Reference("relationship type", "directory.RelationshipType")
+CONSORTIUM = Reference("consortium", "consortia.Consortium", by_name="name")
+OUTPUT = Reference("joint output", "consortia.JointOutput", by_name="title")
+RELATIONSHIP_TYPE = Reference("relationship type", "directory.RelationshipType", by_name="name")
 
 
 def name_columns(help_prefix: str) -> list[Column]:

@@ -17,8 +17,9 @@ from django.apps import apps
 from django.db.models import CharField, ExpressionWrapper, F
 
 from csvio import fastdb
-from csvio.cells import display, join_list
+from csvio.cells import display, join_list, name_with_dates
 from csvio.report import Change
+from directory.models.base import ends_before_start
 
 from .parse import Row
 
@@ -174,7 +175,10 @@ class MatchStage:
                 row.action = "new"
                 report.new += 1
                 if len(report.changes) < MAX_CHANGES_SHOWN:
-                    report.changes.append(Change(row.number, self.record_label(row), "new", []))
+                    shown = [(column, "", display(value)) for column, value in row.values.items() if value != ""]
+                    report.changes.append(Change(row.number, self.record_label(row), "new", shown))
+                continue
+            if self.dates_problem(row):
                 continue
             for attname, value in values.items():
                 old = row.existing[attname]
@@ -185,12 +189,39 @@ class MatchStage:
                 row.action = "changed"
                 row.diff = diff
                 report.changed += 1
+                change = Change(row.number, self.record_label(row), "changed", diff, self.attention(row, values))
                 if len(report.changes) < MAX_CHANGES_SHOWN:
-                    report.changes.append(Change(row.number, self.record_label(row), "changed", diff))
+                    report.changes.append(change)
+                if change.attention:
+                    report.attention.append(change)
             else:
                 row.action = "unchanged"
                 report.unchanged += 1
                 row.existing = None  # nothing to write: let the record go
+
+    def attention(self, row: Row, values: dict) -> list[str]:
+        """What a coordinator should confirm knowingly: a record about to be shown to or hidden from the public."""
+        if "is_public" in values and values["is_public"] != row.existing.get("is_public"):
+            if values["is_public"]:
+                return ["Hidden from visitors until now: this import shows it to everyone."]
+            return ["Shown to visitors until now: this import hides it from everyone who is not logged in."]
+        return []
+
+    def dates_problem(self, row: Row) -> bool:
+        """End before start once the row's dates are put together with the record's (a blank cell keeps its date)."""
+        start_column, end_column = self.start_column, self.end_column
+        if start_column not in self.present and end_column not in self.present:
+            return False
+        start_attname, end_attname = self.field_columns.get(start_column), self.field_columns.get(end_column)
+        if start_attname is None or end_attname is None:
+            return False
+        start = row.values[start_column] if start_column in row.values else row.existing.get(start_attname)
+        end = row.values[end_column] if end_column in row.values else row.existing.get(end_attname)
+        if ends_before_start(start, end):
+            column = end_column if end_column in row.values else start_column
+            self.error(row, column, self.end_before_start_message(start, end) + " (the other date is recorded already)")
+            return True
+        return False
 
     def related_diff(self, row: Row) -> list[tuple[str, str, str]]:
         diff = []
@@ -199,14 +230,27 @@ class MatchStage:
                 continue
             current = {other for _, other in self.current_m2m[field_name].get(row.pk, [])}
             if current != row.refs[field_name]:
-                diff.append((column, self.slugs(field_name, current), display(row.values[column])))
+                diff.append((column, self.slugs(field_name, current), self.slugs(field_name, row.refs[field_name])))
         names = self.current_names.get(row.pk, {}) if self.name_columns else {}
         for column, kind in self.name_columns.items():
             if column not in row.values:
                 continue
-            current = sorted(name for (k, name) in names if k == kind)
-            if current != sorted(row.values[column]):
-                diff.append((column, join_list(current), join_list(sorted(row.values[column]))))
+            wanted = row.values[column]
+            current = {name: record for (k, name), record in names.items() if k == kind}
+            # A name given without dates keeps the dates it has (docs/csv.md, “Other names”).
+            shown_after = sorted(
+                name_with_dates(name, name.start, name.end)
+                if name.dated
+                else name_with_dates(name, current[name]["start_date"], current[name]["end_date"])
+                if name in current
+                else str(name)
+                for name in wanted
+            )
+            shown_before = sorted(
+                name_with_dates(name, record["start_date"], record["end_date"]) for name, record in current.items()
+            )
+            if shown_before != shown_after:
+                diff.append((column, join_list(shown_before), join_list(shown_after)))
         return diff
 
     def slugs(self, field_name: str, ids) -> str:

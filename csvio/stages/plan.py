@@ -13,8 +13,10 @@ from collections import defaultdict
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db.models.functions import Lower
 
 from csvio import fastdb
+from csvio.cells import ValueLookup, canonical_org_id, quoted
 from directory.models.base import ends_before_start
 
 from .parse import Row
@@ -23,61 +25,122 @@ _MISSING = object()
 
 
 class Reference:
-    """How a column points at another record: the model and how its natural key is looked up."""
+    """How a column points at another record: by its slug, in any case and spacing, or by its name.
 
-    def __init__(self, label: str, model_label: str, lookup: str = "slug"):
+    Every reference column finds its records through a ``ValueLookup`` over
+    the whole (small) table: “Supports”, “supports” and “SUPPORTS” are the same
+    relationship type. Names count only where ``by_name`` says they are what
+    people see and call the record.
+    """
+
+    key_description = "slug"
+
+    def __init__(self, label: str, model_label: str, lookup: str = "slug", by_name: str = ""):
         self.label = label
         self.model_label = model_label
         self.lookup = lookup
+        self.by_name = by_name
+        self._table = None
 
     @property
     def model(self):
         return apps.get_model(self.model_label)
+
+    def table(self) -> ValueLookup:
+        """Every record of the target table, by slug (and name); read once per import."""
+        if self._table is None:
+            fields = ["pk", self.lookup, *([self.by_name] if self.by_name else [])]
+            self._table = ValueLookup(self.label, self.model.objects.order_by().values_list(*fields))
+        return self._table
+
+    def fresh(self) -> Reference:
+        """A copy for one import (the table is read once per import, not once per process)."""
+        return type(self)(self.label, self.model_label, self.lookup, self.by_name)
 
     def resolve(self, keys: set[str]) -> dict[str, int]:
         found = {}
         keys = sorted(keys)
         for queryset in fastdb.where_in(self.model.objects.all(), self.lookup, keys):
             found.update(queryset.values_list(self.lookup, "pk"))
+        missing = [key for key in keys if key not in found]
+        if missing:
+            table = self.table()
+            for key in missing:
+                pk = table.get(key)
+                if pk is not None:
+                    found[key] = pk
         return found
+
+    def unknown_message(self, key: str) -> str:
+        return self.table().unknown([key])
 
 
 class OrganisationReference(Reference):
-    """An organisation by slug or by any of its identifiers (GB-CHC-1234567)."""
+    """An organisation by slug (any case) or by any of its identifiers (GB-CHC-1234567, “gb chc 1234567”).
 
-    def __init__(self):
+    Organisations are too many to read whole, and their names are not unique:
+    only slugs and identifiers find one.
+    """
+
+    key_description = "slug or identifier"
+
+    def __init__(self, *args):
         super().__init__("organisation", "directory.Organisation")
 
     def resolve(self, keys: set[str]) -> dict[str, int]:
         from directory.identifiers import split_org_id
-        from directory.models import OrganisationIdentifier
+        from directory.models import Organisation, OrganisationIdentifier
 
         slugs, org_ids = set(), {}
         for key in keys:
             if looks_like_org_id(key):
                 try:
-                    org_ids[key] = split_org_id(key)
+                    org_ids[key] = split_org_id(canonical_org_id(key))
                 except ValidationError:
                     continue
             else:
                 slugs.add(key)
-        found = super().resolve(slugs)
+        found = {}
+        for queryset in fastdb.where_in(Organisation.objects.all(), "slug", sorted(slugs)):
+            found.update(queryset.values_list("slug", "pk"))
+        # The same slug in another case (“Nacro” for nacro), where only one organisation has it.
+        lowered: dict[str, list[str]] = defaultdict(list)
+        for key in slugs - set(found):
+            lowered[key.lower()].append(key)
+        if lowered:
+            matches: dict[str, set] = defaultdict(set)
+            wanted = sorted(lowered)
+            annotated = Organisation.objects.annotate(slug_lower=Lower("slug"))
+            for start in range(0, len(wanted), fastdb.SQLITE_CHUNK):
+                chunk = wanted[start : start + fastdb.SQLITE_CHUNK]
+                for lower, pk in annotated.filter(slug_lower__in=chunk).values_list("slug_lower", "pk"):
+                    matches[lower].add(pk)
+            for lower, pks in matches.items():
+                if len(pks) == 1:
+                    for key in lowered[lower]:
+                        found[key] = next(iter(pks))
         by_value = defaultdict(list)
         for key, (scheme, value) in org_ids.items():
             by_value[value].append((key, scheme))
         values = sorted(by_value)
         for queryset in fastdb.where_in(OrganisationIdentifier.objects.all(), "value", values):
             for scheme, value, pk in queryset.values_list("scheme", "value", "organisation_id"):
-                for key, wanted in by_value[value]:
-                    if wanted == scheme:
+                for key, wanted_scheme in by_value[value]:
+                    if wanted_scheme == scheme:
                         found[key] = pk
         return found
+
+    def unknown_message(self, key: str) -> str:
+        return (
+            f"{quoted(key)} is not a known organisation: give the slug or an identifier (such as GB-CHC-1234567) "
+            "of an organisation already recorded, or import the organisation first."
+        )
 
 
 def looks_like_org_id(text: str) -> bool:
     from directory.identifiers import SCHEMES
 
-    upper = text.upper()
+    upper = canonical_org_id(text).upper()
     return any(upper.startswith(code + "-") for code in SCHEMES)
 
 
@@ -93,19 +156,13 @@ class PlanStage:
         for column, (reference, attname) in self.ref_columns.items():
             if column not in self.present:
                 continue
+            reference = self.references.setdefault(column, reference.fresh())
             keys = {row.values[column] for row in rows if row.values.get(column)}
             found = self.resolve_reference(column, reference, keys, rows)
-            required = column in self.required_values
             for row in rows:
                 key = row.values.get(column, _MISSING)
-                if key is _MISSING:
-                    continue
-                if not key:
-                    if required:
-                        self.error(row, column, f"This cannot be blank: give the {reference.label}'s slug.")
-                    else:
-                        row.refs[attname] = None
-                    continue
+                if key is _MISSING or not key:
+                    continue  # a blank cell: the record keeps what it has (docs/csv.md, “Blank cells”)
                 pk = found.get(key)
                 if pk is None:
                     self.error(row, column, self.unknown_reference_message(reference, key))
@@ -115,26 +172,24 @@ class PlanStage:
             if column not in self.present:
                 continue
             target = self.model._meta.get_field(field_name).related_model
-            lookup = dict(target.objects.values_list("slug", "pk"))
+            lookup = ValueLookup(
+                str(target._meta.verbose_name), target.objects.order_by().values_list("pk", "slug", "name")
+            )
             for row in rows:
-                slugs = row.values.get(column)
-                if slugs is None:
+                items = row.values.get(column)
+                if items is None:
                     continue
-                unknown = [slug for slug in slugs if slug not in lookup]
+                unknown = [item for item in items if item not in lookup]
                 if unknown:
-                    plural = target._meta.verbose_name_plural
-                    known = ", ".join(sorted(lookup)[:30]) if lookup else f"none yet: add {plural} in the admin first"
-                    self.error(row, column, f"Unknown {plural}: {', '.join(unknown)}. Known {plural}: {known}.")
+                    self.error(row, column, lookup.unknown(unknown))
                 else:
-                    row.refs[field_name] = frozenset(lookup[slug] for slug in slugs)
+                    row.refs[field_name] = frozenset(lookup.get(item) for item in items)
 
     def resolve_reference(self, column, reference, keys, rows) -> dict:
         return reference.resolve(keys)
 
     def unknown_reference_message(self, reference: Reference, key: str) -> str:
-        if isinstance(reference, OrganisationReference):
-            return f"No organisation has the slug or identifier “{key}”. Import the organisation first."
-        return f"No {reference.label} has the slug “{key}”."
+        return reference.unknown_message(key)
 
     # -- checks ------------------------------------------------------------------
 

@@ -15,7 +15,6 @@ from typing import Any
 from django.apps import apps
 
 from csvio import fastdb
-from csvio.cells import CellError
 from csvio.report import Clock
 
 from .parse import Row
@@ -116,14 +115,11 @@ class WriteStage:
         fastdb.insert(self.model, columns, ([r.get(a) for a in columns] for r in records))
 
     def defaults(self) -> dict[str, Any]:
-        """Values for new records when a column is not in the file: what each column reads a blank cell as."""
+        """Values for a new record where its row gives none (no column, or a blank cell): the model's defaults."""
         values = {}
-        for column in self.columns:
-            if column.name in self.field_columns:
-                try:
-                    values[self.field_columns[column.name]] = column.parse("")
-                except CellError:
-                    values[self.field_columns[column.name]] = None
+        for attname in self.field_columns.values():
+            field = self.model._meta.get_field(attname)
+            values[attname] = field.get_default()
         for _column, (_reference, attname) in self.ref_columns.items():
             values.setdefault(attname, None)
         return values
@@ -175,7 +171,7 @@ class WriteStage:
             return
         names_model = apps.get_model(self.names_model_label)
         attnames = [f.attname for f in names_model._meta.concrete_fields]
-        created, deleted = [], []
+        created, deleted, redated = [], [], []
         for row in rows:
             current = self.current_names.get(row.pk, {}) if row.action == "changed" else {}
             for column, kind in self.name_columns.items():
@@ -186,19 +182,35 @@ class WriteStage:
                     if k == kind and name not in wanted:
                         deleted.append(record)
                 for name in row.values[column]:
-                    if (kind, name) not in current:
-                        created.append(
-                            {
-                                self.names_fk: row.pk,
-                                "name": name,
-                                "kind": kind,
-                                "note": "",
-                                "start_date": None,
-                                "end_date": None,
-                                "created_at": self.now_cell,
-                                "updated_at": self.now_cell,
-                            }
-                        )
+                    record = current.get((kind, name))
+                    if record is not None:
+                        # A name given with dates takes them; given without, it keeps its own.
+                        if getattr(name, "dated", False) and (record["start_date"], record["end_date"]) != (
+                            name.start,
+                            name.end,
+                        ):
+                            redated.append(
+                                {**record, "start_date": name.start, "end_date": name.end, "updated_at": self.now_cell}
+                            )
+                        continue
+                    created.append(
+                        {
+                            self.names_fk: row.pk,
+                            "name": str(name),
+                            "kind": kind,
+                            "note": "",
+                            "start_date": getattr(name, "start", None),
+                            "end_date": getattr(name, "end", None),
+                            "created_at": self.now_cell,
+                            "updated_at": self.now_cell,
+                        }
+                    )
+        fastdb.update(
+            names_model,
+            ["start_date", "end_date", "updated_at"],
+            [(r["id"], r["start_date"], r["end_date"], r["updated_at"]) for r in redated],
+        )
+        self.write_history(names_model, redated, "~")
         for record, pk in zip(created, self.ids.reserve(names_model, len(created)), strict=True):
             record["id"] = pk
         fastdb.insert(names_model, attnames, ([r.get(a) for a in attnames] for r in created))

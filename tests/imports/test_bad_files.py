@@ -13,9 +13,14 @@ BAD_FILES = Path(__file__).parent / "bad_files"
 
 # file, kind, row (None: the whole file is refused), column, words the message must contain, settings
 CASES = [
-    ("wrong_encoding.csv", "organisations", None, "", "neither UTF-8 nor Windows-1252", {}),
+    # A UTF-8 file (“café-trust”) with one byte that is not: refused where the byte is, not read as Windows-1252.
+    ("wrong_encoding.csv", "organisations", 3, "name", "This cell has a byte (0x81) that is not UTF-8", {}),
+    ("neither_utf8_nor_windows_1252.csv", "organisations", None, "", "neither UTF-8 nor Windows-1252", {}),
+    ("utf8_with_byte_order_mark_and_bad_byte.csv", "organisations", 3, "name", "a byte (0xE9) that is not UTF-8", {}),
+    ("utf16_mark_but_not_utf16.csv", "organisations", None, "", "byte-order mark of UTF-16 text, but byte", {}),
     ("excel_workbook.csv", "organisations", None, "", "This is an Excel workbook, not a CSV file", {}),
-    ("binary_data.csv", "organisations", None, "", "contains binary data", {}),
+    ("binary_data.csv", "organisations", 2, "name", "invisible control character (U+0000 NUL) at character 3", {}),
+    ("mostly_binary.csv", "organisations", None, "", "contains binary data", {}),
     ("empty_file.csv", "organisations", None, "", "The file is empty.", {}),
     ("blank_lines_only.csv", "organisations", None, "", "The file is empty.", {}),
     ("header_only.csv", "organisations", None, "", "column headings but no rows", {}),
@@ -36,7 +41,7 @@ CASES = [
         "memberships",
         2,
         "organisation",
-        "No organisation has the slug or identifier “no-such-organisation”",
+        "“no-such-organisation” is not a known organisation: give the slug or an identifier",
         {},
     ),
     (
@@ -44,11 +49,12 @@ CASES = [
         "memberships",
         2,
         "consortium",
-        "No consortium has the slug “no-such-consortium”",
+        "“no-such-consortium” is not a known consortium. Use one of:",
         {},
     ),
-    ("unknown_theme.csv", "organisations", 2, "themes", "Unknown themes: basket-weaving", {}),
-    ("unknown_role.csv", "memberships", 2, "role", "“boss” is not one of the allowed values: lead, partner", {}),
+    ("unknown_theme.csv", "organisations", 2, "themes", "“basket-weaving” is not a known theme. Use one of:", {}),
+    ("unknown_region.csv", "organisations", 2, "regions", "“Atlantis” is not a known region. Use one of:", {}),
+    ("unknown_role.csv", "memberships", 2, "role", "“boss” is not a known role. Use one of: lead, member, observer", {}),
     ("blank_role.csv", "memberships", 2, "role", "This cannot be blank", {}),
     ("duplicate_row.csv", "memberships", 3, "", "same membership as row 2", {}),
     (
@@ -93,6 +99,44 @@ CASES = [
     ),
     ("one_bad_row_among_good.csv", "organisations", 4, "founded_on", "“1st of May” is not a date", {}),
     ("oversized.csv", "organisations", None, "", "The file is larger than 1,000 bytes", {"CSV_IMPORT_MAX_BYTES": 1000}),
+    # Quoting: a quote in the wrong place would silently join rows or change a cell (issue 13).
+    ("unclosed_quote_at_end.csv", "organisations", 2, "description", "opens this cell is never closed", {}),
+    ("unclosed_quote_closed_later.csv", "organisations", 2, "description", "is closed only on line 3", {}),
+    ("text_after_closing_quote.csv", "organisations", 2, "name", "Text follows the closing quote", {}),
+    ("unclosed_quote_in_heading.csv", "organisations", 1, "column 2", "opens this cell is never closed", {}),
+    (
+        "swallowed_row_quote_balanced.csv",
+        "organisations",
+        2,
+        "description",
+        "Line 2 of this cell looks like a whole row of the file",
+        {},
+    ),
+    # Rows that do not fit the heading row.
+    ("fewer_cells_than_headings.csv", "organisations", 3, "", "This row has 2 cells but there are 4 column headings", {}),
+    ("value_under_no_heading.csv", "organisations", 2, "", "Column 3 has no heading", {}),
+    ("repeated_heading_row.csv", "organisations", 3, "", "This row repeats the heading row", {}),
+    ("two_files_joined.csv", "organisations", 3, "", "This row repeats the heading row", {}),
+    # Headings.
+    ("ten_thousand_unknown_headings.csv", "organisations", None, "", "10,000 columns are not recognised", {}),
+    ("misspelt_heading.csv", "organisations", None, "", "“descripton” (did you mean “description”?)", {}),
+    # Characters the model layer refuses (directory/validators.py), named by row and column.
+    ("control_character_in_name.csv", "organisations", 2, "name", "(U+001B ESC) at character 5", {}),
+    ("line_break_in_name.csv", "organisations", 2, "name", "a line break (U+000A LF) at character 4", {}),
+    ("tab_in_name.csv", "organisations", 2, "name", "a tab (U+0009 TAB) at character 4", {}),
+    ("bidi_override_in_name.csv", "organisations", 2, "name", "invisible text-direction control (U+202E", {}),
+    ("noncharacter_in_description.csv", "organisations", 2, "description", "a Unicode noncharacter (U+FFFE)", {}),
+    ("byte_order_mark_inside_cell.csv", "organisations", 2, "name", "a byte-order mark (U+FEFF)", {}),
+    # Values the database could not hold, or that could only do harm.
+    ("huge_cell.csv", "organisations", 2, "description", "200,000 characters long; the most allowed is 131,072", {}),
+    ("member_count_too_large.csv", "organisations", 2, "member_count", "is too large: the most allowed", {}),
+    ("negative_member_count.csv", "organisations", 2, "member_count", "“-5” is not a whole number of zero or more", {}),
+    ("contributor_order_too_large.csv", "contributors", 2, "order", "the most allowed is 32,767", {}),
+    ("javascript_url.csv", "organisations", 2, "website", "“javascript:alert(1)” is not a valid web address", {}),
+    ("email_with_spaces.csv", "contacts", 2, "email", "is not a valid email address", {}),
+    ("other_name_dates_reversed.csv", "organisations", 2, "former_names", "end (2019-01-01) before they start", {}),
+    ("press_contact_name_missing.csv", "outputs", 2, "press_contact", "Give the press contact's full name too", {}),
+    ("same_contact_twice_in_another_case.csv", "contacts", 3, "name", "same contact as row 2", {}),
     ("too_many_rows.csv", "organisations", None, "", "more than 2 rows", {"CSV_IMPORT_MAX_ROWS": 2}),
 ]
 

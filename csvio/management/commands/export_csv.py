@@ -22,7 +22,8 @@ class Command(BaseCommand):
             kind = kind_name(options["kind"])
         except ValueError as error:
             raise CommandError(str(error)) from error
-        lines = csv_export(kind)
+        # A file is for a spreadsheet as much as for re-import: with a byte-order mark (docs/csv.md).
+        lines = csv_export(kind, bom=bool(options["output"]))
         if options["output"]:
             with open(options["output"], "w", encoding="utf-8", newline="") as handle:
                 handle.writelines(lines)

@@ -45,7 +45,8 @@ class Command(BaseCommand):
             if ends_before_start(start, end):
                 raise CommandError("The --to date is before the --from date.")
             header, rows = reports.outputs_per_organisation(start, end, options["by"])
-        lines = stream_csv(header, rows)
+        # A file is for a spreadsheet: with a byte-order mark (docs/csv.md); standard output is for programs.
+        lines = stream_csv(header, rows, bom=bool(options["output"]))
         if options["output"]:
             with open(options["output"], "w", encoding="utf-8", newline="") as handle:
                 handle.writelines(lines)
