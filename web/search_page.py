@@ -36,8 +36,11 @@ def current_memberships_prefetch(user):
     return Prefetch("memberships", queryset=memberships, to_attr="current_memberships")
 
 
-def run_search(params: SearchParams, user):
-    """Resolve the filters and return (results, total, facets, labels for the active filters)."""
+def run_search(params: SearchParams, user, prefetches: tuple | None = None):
+    """Resolve the filters and return (results, total, facets, labels for the active filters).
+
+    `prefetches`: what each result brings along (the result cards' by default; none for the CSV).
+    """
     themes = {theme.slug: theme for theme in Theme.objects.all()}
     regions = {region.slug: region for region in Region.objects.all()}
     classifications = dict(Classification.choices)
@@ -71,7 +74,7 @@ def run_search(params: SearchParams, user):
             on=params.on,
         ),
         user,
-        prefetches=("themes", "regions", current_memberships_prefetch(user)),
+        prefetches=("themes", "regions", current_memberships_prefetch(user)) if prefetches is None else prefetches,
     )
     params.prepared = found.prepared
     counts = found.counts

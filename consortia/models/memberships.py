@@ -22,6 +22,11 @@ class Role(models.TextChoices):
     SECRETARIAT = "secretariat", "Secretariat"
 
 
+#: The roles from highest to lowest. An organisation holding several roles in one consortium is
+#: listed once, under the first of its roles here, with the others beside its name (the pages).
+ROLE_PRECEDENCE = (Role.LEAD, Role.SECRETARIAT, Role.PARTNER, Role.MEMBER, Role.OBSERVER)
+
+
 class MembershipQuerySet(VisibilityQuerySet, DatedQuerySet):
     def public(self):
         """A visitor sees a membership when both the organisation and the consortium are public."""

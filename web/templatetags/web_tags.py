@@ -1,6 +1,9 @@
 from django import template
 from django.utils.formats import date_format
 
+from web.roles import by_consortium as group_by_consortium
+from web.roles import period_text
+
 register = template.Library()
 
 REGIONS_SHOWN = 4
@@ -26,3 +29,15 @@ def facet_groups(facets, on=None):
         ("classification", "Kind of organisation", facets["classification"], "radio"),
         ("consortium", f"Consortium ({members})", facets["consortium"], "checkbox"),
     ]
+
+
+@register.filter
+def period(membership) -> str:
+    """A membership's dates as a sentence ends: 'from 1 April 2020 until 31 March 2023'; '(dates not recorded)'."""
+    return period_text(membership) or "(dates not recorded)"
+
+
+@register.filter
+def by_consortium(memberships):
+    """One entry per consortium with all the organisation's roles in it: 'Mental Health Consortia (lead, partner)'."""
+    return group_by_consortium(memberships)
