@@ -103,7 +103,7 @@ class CurrentConsortiumFilter(admin.SimpleListFilter):
 
 
 class OrganisationWithMembershipsAdmin(OrganisationAdmin):
-    list_display = [*OrganisationAdmin.list_display[:-1], "current_consortia", "updated_at"]
+    list_display = [*OrganisationAdmin.list_display[:-1], "current_consortia", "updated_on"]
     list_filter = [*OrganisationAdmin.list_filter, CurrentConsortiumFilter, MemberOnFilter, "memberships__role"]
     inlines = [*OrganisationAdmin.inlines, OrganisationMembershipInline]
 

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.db.models import Count
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from .admin_filters import DatedStatusFilter, InForceOnFilter
 from .admin_history import HistoryAdmin
@@ -53,7 +55,7 @@ class ContactInline(admin.StackedInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(VisibleToMixin, HistoryAdmin):
-    list_display = ["name", "short_name", "classification", "member_count", "is_public", "updated_at"]
+    list_display = ["name", "short_name", "classification", "member_count", "is_public", "updated_on"]
     list_filter = ["classification", "regions", "themes", "is_public"]
     # search_names holds every name (former names and acronyms too) and identifier, folded to lower case.
     search_fields = ["name", "short_name", "search_names"]
@@ -68,6 +70,11 @@ class OrganisationAdmin(VisibleToMixin, HistoryAdmin):
     ]
     inlines = [OrganisationNameInline, IdentifierInline, ContactInline]
     # The consortia app extends this admin with memberships (directory knows nothing of consortia).
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated_on(self, obj):
+        # The day, which fits a narrow column (the time is on the record's page and in its history).
+        return date_format(timezone.localtime(obj.updated_at).date())
 
 
 @admin.register(OrganisationName)
