@@ -2,10 +2,12 @@
 
 ``CsvImportExportMixin`` adds to a ModelAdmin:
 
-- “Import CSV”: upload a file, see the preview (new, changed, unchanged and
-  invalid rows, and what will change, or every error with its row and column,
-  downloadable as CSV), then confirm; the confirmed import runs the same checks
-  again and writes everything or nothing;
+- “Import CSV”: a template to start from (the kind's columns and one example
+  row), what each column holds, then upload a file and see the preview (new,
+  changed, unchanged and invalid rows; the cells of each new row and what will
+  change on each changed one; or every problem with its row and column,
+  downloadable beside the row's own cells), then confirm or cancel; the
+  confirmed import runs the same checks again and writes everything or nothing;
 - “Export CSV”: the list as filtered and searched on screen, streamed;
 - reports, where the admin lists them.
 
@@ -21,21 +23,26 @@ registered in its place. directory and consortia never import csvio.
 
 from __future__ import annotations
 
+import csv
+import re
 import secrets
 import tempfile
 import time
+from functools import cache
 from pathlib import Path
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 
 import consortia.admin
 import directory.admin
@@ -106,6 +113,143 @@ def _permission(admin_instance, request, setting: str) -> bool:
     return request.user.has_perm(f"{opts.app_label}.{get_permission_codename(code, opts)}")
 
 
+# -- the template and the column reference ----------------------------------------------------------------
+#
+# Both come from what the kind declares (csvio/kinds/: its columns, required or not, and their help) and from
+# the documentation the project already keeps and tests: docs/examples/<kind>.csv, which the export tests import
+# and export back, gives the example row; docs/csv.md's section for the kind says what each column holds.
+
+DOCS = Path(settings.BASE_DIR) / "docs"
+
+
+def example_cells(kind: str) -> dict[str, str]:
+    """The first row of docs/examples/<kind>.csv, by heading; empty if the file is not there."""
+    try:
+        with (DOCS / "examples" / f"{kind}.csv").open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            return {name: value for name, value in (next(reader, None) or {}).items() if name}
+    except OSError:
+        return {}
+
+
+def template_rows(kind: str) -> tuple[list[str], list[list[str]]]:
+    """A file to start from: every column the kind declares, in order, and one example row.
+
+    Each cell is the column's own example (``Column.example``) where it declares one, else the documented
+    example file's; a column neither gives stays blank, so a column added to the kind is in the template at once.
+    """
+    columns = IMPORTERS[kind].columns
+    documented = example_cells(kind)
+    example = [column.example or documented.get(column.name, "") for column in columns]
+    return [column.name for column in columns], [example]
+
+
+def _inline_markdown(text: str) -> str:
+    """docs/csv.md's inline marks (`code`, **bold**) as HTML, everything else escaped."""
+    html = escape(text.replace("\\|", "|"))
+    html = re.sub(r"`([^`]+)`", r"<code>\1</code>", html)
+    return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", html)
+
+
+@cache
+def documented_columns(kind: str) -> tuple[dict[str, str], tuple[str, ...]]:
+    """docs/csv.md's section for the kind: what each column holds (as HTML) and the notes under its table."""
+    try:
+        text = (DOCS / "csv.md").read_text(encoding="utf-8")
+    except OSError:
+        return {}, ()
+    section = re.search(rf"^### {re.escape(kind)} \(.*?$(.*?)(?=^#)", text + "\n#", re.M | re.S)
+    if not section:
+        return {}, ()
+    holds: dict[str, str] = {}
+    notes: list[str] = []
+    paragraph: list[str] = []
+    for line in section.group(1).splitlines() + [""]:
+        line = line.strip()
+        if line.startswith("|"):
+            cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line.strip("|"))]
+            if len(cells) < 2 or set(cells[0]) <= set("-: ") or cells[0] == "column":
+                continue
+            for name in cells[0].split(","):
+                holds[name.strip().strip("*").strip()] = _inline_markdown(cells[1])
+        elif line:
+            paragraph.append(line)
+        elif paragraph:
+            notes.append(_inline_markdown(" ".join(paragraph)))
+            paragraph = []
+    return holds, tuple(notes)
+
+
+@cache
+def file_rules() -> tuple[str, ...]:
+    """docs/csv.md's “What a file may look like”: encoding, dates, lists, blank cells…, one HTML item each."""
+    try:
+        text = (DOCS / "csv.md").read_text(encoding="utf-8")
+    except OSError:
+        return ()
+    section = re.search(r"^## What a file may look like\s*$(.*?)(?=^#)", text + "\n#", re.M | re.S)
+    if not section:
+        return ()
+    items: list[list[str]] = []
+    for line in section.group(1).splitlines():
+        if line.startswith("- "):
+            items.append([line[2:].strip()])
+        elif line.startswith("  ") and line.strip() and items:
+            items[-1].append(line.strip())
+    return tuple(_inline_markdown(" ".join(item)) for item in items)
+
+
+def column_reference(kind: str) -> list[dict]:
+    """Each column the kind declares, in order: its name, whether the file must have it, and what it holds.
+
+    What it holds: the column's own help where the kind declares one (it sits beside the parser, so it says
+    what the parser accepts), else docs/csv.md's description, else the model field's help text.
+    """
+    importer = IMPORTERS[kind]
+    holds, _notes = documented_columns(kind)
+    reference = []
+    for column in importer.columns:
+        if column.help:
+            text = escape(column.help)
+        elif holds.get(column.name):
+            text = holds[column.name]  # escaped by _inline_markdown
+        else:
+            text = escape(field_help(importer, column.name))
+        reference.append({"name": column.name, "required": column.required, "holds": mark_safe(text)})
+    return reference
+
+
+def field_help(importer, column_name: str) -> str:
+    attname = importer.field_columns.get(column_name)
+    if not attname:
+        return ""
+    try:
+        return str(importer.model._meta.get_field(attname).help_text)
+    except FieldDoesNotExist:
+        return ""
+
+
+def new_records(report) -> dict:
+    """The preview's table of new records: a column for each cell any of them gives, a line for each record.
+
+    Columns keep the kind's declared order, so the table reads like the file; a column blank in every new
+    record is left out, which keeps the table narrow.
+    """
+    changes = [change for change in report.changes if change.action == "new"]
+    given: dict[str, None] = {}
+    for change in changes:
+        for name, _old, new in change.fields:
+            if new not in ("", None):
+                given.setdefault(name)
+    order = {column.name: index for index, column in enumerate(IMPORTERS[report.kind].columns)}
+    columns = sorted(given, key=lambda name: order.get(name, len(order)))
+    rows = []
+    for change in changes:
+        cells = {name: new for name, _old, new in change.fields}
+        rows.append({"row": change.row, "record": change.record, "cells": [cells.get(name, "") for name in columns]})
+    return {"columns": columns, "rows": rows}
+
+
 def _csv_response(lines, filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, filename)
@@ -132,7 +276,10 @@ class CsvImportExportMixin:
         wrap = self.admin_site.admin_view
         urls = [
             path("import-csv/", wrap(self.import_csv_view), name=f"{info}_import_csv"),
+            path("import-csv/template/", wrap(self.import_template_view), name=f"{info}_import_template"),
+            path("import-csv/columns/", wrap(self.import_columns_view), name=f"{info}_import_columns"),
             path("import-csv/<str:token>/errors/", wrap(self.import_errors_view), name=f"{info}_import_errors"),
+            path("import-csv/<str:token>/cancel/", wrap(self.import_cancel_view), name=f"{info}_import_cancel"),
             path("export-csv/", wrap(self.export_csv_view), name=f"{info}_export_csv"),
             path("report/<slug:report>/", wrap(self.report_view), name=f"{info}_report"),
         ]
@@ -153,9 +300,12 @@ class CsvImportExportMixin:
         return super().changelist_view(request, extra_context=extra_context)
 
     def _context(self, request, title: str, **extra):
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
         if extra.get("token"):
-            info = f"{self.opts.app_label}_{self.opts.model_name}"
             extra["errors_url"] = reverse(f"admin:{info}_import_errors", args=[extra["token"]])
+            extra["cancel_url"] = reverse(f"admin:{info}_import_cancel", args=[extra["token"]])
+        if extra.get("report") is not None:
+            extra["new_records"] = new_records(extra["report"])
         return {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -163,7 +313,10 @@ class CsvImportExportMixin:
             "kind": self.csv_kind,
             "columns": [column.name for column in IMPORTERS[self.csv_kind].columns],
             "required_columns": [column.name for column in IMPORTERS[self.csv_kind].columns if column.required],
-            "changelist_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"),
+            "changelist_url": reverse(f"admin:{info}_changelist"),
+            "import_url": reverse(f"admin:{info}_import_csv"),
+            "template_url": reverse(f"admin:{info}_import_template"),
+            "columns_url": reverse(f"admin:{info}_import_columns"),
             **extra,
         }
 
@@ -224,7 +377,12 @@ class CsvImportExportMixin:
                     allow_duplicate_names=allow,
                 )
                 imports = request.session.get(SESSION_KEY, {})
-                imports[token] = {"kind": self.csv_kind, "path": str(stored_path), "filename": upload.name}
+                imports[token] = {
+                    "kind": self.csv_kind,
+                    "path": str(stored_path),
+                    "filename": upload.name,
+                    "allow_duplicate_names": allow,
+                }
                 request.session[SESSION_KEY] = imports
                 confirm = ConfirmForm(initial={"token": token, "allow_duplicate_names": allow})
                 return TemplateResponse(
@@ -238,6 +396,42 @@ class CsvImportExportMixin:
             self._context(request, title, form=form, max_bytes=max_bytes(), max_rows=max_rows()),
         )
 
+    def import_cancel_view(self, request, token):
+        """Cancel on the preview: the uploaded file is deleted, nothing is written, back to the list."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import_csv"))
+        stored = request.session.get(SESSION_KEY, {}).get(token)
+        if stored and stored.get("kind") == self.csv_kind:
+            self._forget(request, token)
+        self.message_user(request, "Import cancelled: nothing was written, and the uploaded file was deleted.")
+        return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+
+    def import_template_view(self, request):
+        """A CSV file to start from: the kind's columns and one example row."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        header, rows = template_rows(self.csv_kind)
+        return _csv_response(stream_csv(header, rows, bom=True), f"{self.csv_kind}-template.csv")
+
+    def import_columns_view(self, request):
+        """What each column of this kind holds, and what a file may look like."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        _holds, notes = documented_columns(self.csv_kind)
+        return TemplateResponse(
+            request,
+            "admin/imports/columns.html",
+            self._context(
+                request,
+                f"Columns for importing {self.opts.verbose_name_plural}",
+                reference=column_reference(self.csv_kind),
+                notes=[mark_safe(note) for note in notes],  # escaped by _inline_markdown
+                file_rules=[mark_safe(rule) for rule in file_rules()],  # escaped by _inline_markdown
+            ),
+        )
+
     def _forget(self, request, token: str) -> None:
         imports = request.session.get(SESSION_KEY, {})
         stored = imports.pop(token, None)
@@ -246,13 +440,24 @@ class CsvImportExportMixin:
             Path(stored["path"]).unlink(missing_ok=True)
 
     def import_errors_view(self, request, token):
-        """Every problem in the uploaded file as CSV: row, column, message."""
+        """Every problem in the uploaded file as CSV, each refused row's messages beside its own cells.
+
+        The row's cells are as the file has them, under its own headings, so a coordinator can correct the
+        file from the download alone (``ImportReport.problem_rows``).
+        """
         if not self.has_import_permission(request):
             raise PermissionDenied
         stored = self._stored(request, token)
-        report = csv_import(self.csv_kind, stored["path"], user=request.user, filename=stored["filename"], dry_run=True)
+        report = csv_import(
+            self.csv_kind,
+            stored["path"],
+            user=request.user,
+            filename=stored["filename"],
+            dry_run=True,
+            allow_duplicate_names=stored.get("allow_duplicate_names", False),  # as the preview was checked
+        )
         stem = Path(stored["filename"]).stem or self.csv_kind
-        return _csv_response(report.error_csv(), f"{stem}-errors.csv")
+        return _csv_response(report.problems_csv(), f"{stem}-problems.csv")
 
     # -- export ---------------------------------------------------------------------------------
 
