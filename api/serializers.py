@@ -8,7 +8,11 @@ narrowed to what the caller may see; the serializers never query by
 themselves.
 
 Writes: the serializers read and check the input's shape only (types,
-choices, references by slug). Organisations, consortia, joint outputs and
+choices, references by slug), strictly: a key the record does not have is
+refused (a misspelt key would otherwise be a change silently not made), JSON
+of the wrong type is refused rather than coerced, and every item of a nested
+list (other names, identifiers, contributors) is checked as a whole row, with
+its required keys, even in a PATCH, because a list given replaces the rows. Organisations, consortia, joint outputs and
 memberships are then written by their services (`directory.services`,
 `consortia.services`), which run the model's own `full_clean()` — the same
 rules as the admin: dates, identifier formats, unique and check constraints,
@@ -17,9 +21,11 @@ history; a refusal answers 400 with field errors. The single-row kinds
 (contacts, relationships, themes, regions) run `full_clean()` here.
 """
 
+from collections.abc import Mapping
 from copy import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_slug
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
@@ -83,11 +89,46 @@ STRICT_FIELDS = {
 
 
 class StrictModelSerializer(serializers.ModelSerializer):
+    """Refuses JSON of the wrong type and keys the record does not have.
+
+    Read-only keys (`api_url`, `org_id`…) are taken and ignored, so a record
+    fetched, changed and sent back is accepted as it is.
+    """
+
     serializer_field_mapping = {
         model_field: STRICT_FIELDS.get(field, field)
         for model_field, field in serializers.ModelSerializer.serializer_field_mapping.items()
     }
     serializer_choice_field = STRICT_FIELDS[serializers.ChoiceField]
+    # Every required key must be present, even when the root serializer is partial (a PATCH).
+    whole = False
+
+    def to_internal_value(self, data):
+        errors = {}
+        if isinstance(data, Mapping):
+            writable = sorted(name for name, field in self.fields.items() if not field.read_only)
+            for name in data:
+                if name not in self.fields:
+                    errors[str(name)[:100]] = [f"Unknown field. Give only: {', '.join(writable)}."]
+            if self.whole:
+                for name in writable:
+                    if self.fields[name].required and name not in data:
+                        errors[name] = [self.fields[name].error_messages["required"]]
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if not isinstance(error.detail, Mapping):
+                raise
+            errors = {**error.detail, **errors}
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+
+class NestedRowSerializer(StrictModelSerializer):
+    """One item of a nested list: a whole row, which the list given replaces (directory.services)."""
+
+    whole = True
 
 
 class ManyRelatedField(serializers.ManyRelatedField):
@@ -98,7 +139,16 @@ class ManyRelatedField(serializers.ManyRelatedField):
 
 
 class SlugRelatedField(serializers.SlugRelatedField):
-    """A related record named by its slug; an empty string is an error, not a silent null."""
+    """A related record named by its slug: text shaped like a slug.
+
+    Not a number (0 would be looked up as "0"), not an empty string (not a
+    silent null), not text no slug could be.
+    """
+
+    default_error_messages = {
+        "does_not_exist": "No record has the slug “{value}”.",
+        "not_a_slug": "Give a slug (text of letters, digits, hyphens and underscores), e.g. nacro.",
+    }
 
     @classmethod
     def many_init(cls, *args, **kwargs):
@@ -110,6 +160,24 @@ class SlugRelatedField(serializers.SlugRelatedField):
         if data == "":
             raise serializers.ValidationError("Give a slug, or null for none.")
         return super().run_validation(data)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_slug")
+        try:
+            validate_slug(data)  # the model's own SlugField rule
+        except DjangoValidationError:
+            self.fail("not_a_slug")
+        return super().to_internal_value(data)
+
+
+class PrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related record named by its id: a JSON whole number, not "7" or 7.0 or true."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, int) or isinstance(data, bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
 
 
 class LinesField(serializers.ListField):
@@ -207,19 +275,19 @@ class ConsortiumRefSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
 
 
-class OtherNameSerializer(StrictModelSerializer):
+class OtherNameSerializer(NestedRowSerializer):
     class Meta:
         model = OrganisationName
         fields = ["name", "kind", "start_date", "end_date", "note"]
 
 
-class ConsortiumOtherNameSerializer(StrictModelSerializer):
+class ConsortiumOtherNameSerializer(NestedRowSerializer):
     class Meta:
         model = ConsortiumName
         fields = ["name", "kind", "start_date", "end_date", "note"]
 
 
-class IdentifierSerializer(StrictModelSerializer):
+class IdentifierSerializer(NestedRowSerializer):
     org_id = serializers.CharField(read_only=True, help_text="The org-id.guide string, e.g. GB-CHC-1234567.")
     register_url = serializers.CharField(read_only=True, help_text="The record on the register's own website.")
 
@@ -438,7 +506,7 @@ class MembershipSerializer(ServiceModelSerializer):
 # Joint outputs
 
 
-class ContributorSerializer(StrictModelSerializer):
+class ContributorSerializer(NestedRowSerializer):
     organisation = SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all())
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
 
@@ -486,7 +554,7 @@ class OutputSerializer(OutputListSerializer):
     key_findings = LinesField(required=False, help_text="Key findings, one item each.")
     recommendations = LinesField(required=False, help_text="Recommendations, one item each.")
     press_contact = serializers.SerializerMethodField(help_text="Null when the caller may not see the contact.")
-    press_contact_id = serializers.PrimaryKeyRelatedField(
+    press_contact_id = PrimaryKeyRelatedField(
         source="press_contact",
         queryset=Contact.objects.all(),
         required=False,
