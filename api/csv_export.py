@@ -7,6 +7,10 @@ none, get flat columns here. Every cell goes through
 formulas. Rows come in record order (oldest first): the export reads in
 primary-key batches to keep memory flat.
 
+The first rows are read before the response is returned: once streaming has
+begun the status line is sent, so a database that cannot be reached must fail
+here, where it still answers 503 (config/errors.py), not mid-file.
+
 Visibility: the viewsets pass querysets already narrowed with `visible_to`.
 The import format also carries a few cells that name another record — a
 consortium's parent, an output's press contact — and a contact's private
@@ -15,6 +19,7 @@ left blank, and notes are for those who see everything.
 """
 
 from collections.abc import Callable, Iterable
+from itertools import chain
 
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
@@ -39,6 +44,10 @@ class CSVRenderer(BaseRenderer):
 
 
 def streaming_csv(header: list[str], rows: Iterable[list], filename: str) -> StreamingHttpResponse:
+    rows = iter(rows)
+    first = next(rows, None)  # runs the first batch's queries now (see above)
+    if first is not None:
+        rows = chain([first], rows)
     response = StreamingHttpResponse(stream_csv(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response

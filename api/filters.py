@@ -2,8 +2,14 @@
 
 An invalid value (an unknown slug, a malformed date, an unknown ordering
 field) makes the form invalid, and DjangoFilterBackend answers 400 with that
-field's error. Filters that could multiply rows (themes, memberships,
-contributors) use `pk__in` subqueries, so no list needs DISTINCT.
+field's error. So does a value a script probably did not mean: an empty one,
+an empty part of a comma-separated list (`?ordering=name,`), or a second value
+for a parameter that takes one (only the last would count). Filters that could
+multiply rows (themes, memberships, contributors) use `pk__in` subqueries, so
+no list needs DISTINCT.
+
+`parameter_names(filterset_class)` is the set of query parameters a filter set
+reads: the viewsets refuse any other (api/views.py).
 """
 
 import re
@@ -33,6 +39,9 @@ from search.documents import search_organisations
 Slug = str
 
 YES_NO = [("true", "true"), ("false", "false")]
+
+# The pages call their search box `q`, so people type it here too.
+Q_LABEL = "Another name for `search` (the web pages call it q); give one of the two."
 
 
 class DirectoryFilterSet(filters.FilterSet):
@@ -74,7 +83,25 @@ class DirectoryFilterSet(filters.FilterSet):
             if field is not None:
                 self.form.add_error(field, "Give a value, or leave this parameter out.")
                 valid = False
+        for name, message in self.malformed_parameters():
+            if not self.form.has_error(name):
+                self.form.add_error(name, message)
+            valid = False
+        if "q" in self.filters and "search" in self.filters and {"q", "search"} <= set(self.data):
+            self.form.add_error("q", "q is another name for search: give one of them.")
+            valid = False
         return valid
+
+    def malformed_parameters(self):
+        """Parameters given in a shape the filter would silently reshape: (name, message) pairs."""
+        for name, filter_ in self.filters.items():
+            values = self.data.getlist(name) if name in self.data else []
+            # "name,,-founded_on" would drop the empty part, and "," the order itself.
+            empty_part = any("" in (part.strip() for part in value.split(",")) for value in values if value)
+            if isinstance(filter_, filters.BaseCSVFilter) and empty_part:
+                yield name, "Give names separated by commas, with no empty ones (e.g. name,-created_at)."
+            if len(values) > 1 and not takes_several(filter_):
+                yield name, "Give this parameter once (only one value is taken)."
 
     def form_field_for(self, parameter: str) -> str | None:
         """The form field behind a query parameter (`founded_after` belongs to `founded`)."""
@@ -84,6 +111,20 @@ class DirectoryFilterSet(filters.FilterSet):
         if suffix in ("after", "before", "min", "max") and base in self.form.fields:
             return base
         return None
+
+
+def takes_several(filter_) -> bool:
+    """Whether repeating the parameter gives the filter several values (`?theme=a&theme=b`)."""
+    return issubclass(filter_.field_class, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
+
+
+def parameter_names(filterset_class) -> set[str]:
+    """The query parameters a filter set reads (a range filter reads one per suffix)."""
+    names = set()
+    for name, filter_ in filterset_class.base_filters.items():
+        suffixes = getattr(filter_.field_class.widget, "suffixes", None) if hasattr(filter_, "field_class") else None
+        names |= {f"{name}_{suffix}" if suffix else name for suffix in suffixes} if suffixes else {name}
+    return names
 
 
 class IntegerFilter(filters.NumberFilter):
@@ -174,6 +215,7 @@ class OrganisationFilter(DirectoryFilterSet):
     search = filters.CharFilter(
         label="Words in any name (former names too), acronym or identifier.", method="filter_search"
     )
+    q = filters.CharFilter(label=Q_LABEL, method="filter_search")
     ordering = filters.OrderingFilter(
         fields=["name", "founded_on", "member_count", "created_at", "updated_at"],
         label="Sort by name, founded_on, member_count, created_at or updated_at; prefix - for descending.",
@@ -294,6 +336,7 @@ class OutputFilter(DirectoryFilterSet):
     )
     published_after, published_before = date_range("published_on", "Published")
     search = filters.CharFilter(label="Words in the title, summary or findings.", method="filter_search")
+    q = filters.CharFilter(label=Q_LABEL, method="filter_search")
     ordering = filters.OrderingFilter(
         fields=["published_on", "title", "created_at"],
         label="Sort by published_on, title or created_at; prefix - for descending.",
@@ -383,6 +426,7 @@ class ConsortiumFilter(DirectoryFilterSet):
     )
     current = filters.ChoiceFilter(choices=YES_NO, label="true: in force today.", method="filter_current")
     search = filters.CharFilter(label="Words in any name, former names too.", method="filter_search")
+    q = filters.CharFilter(label=Q_LABEL, method="filter_search")
     ordering = filters.OrderingFilter(
         fields=["name", "start_date", "created_at"], label="Sort by name, start_date or created_at."
     )

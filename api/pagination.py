@@ -5,8 +5,9 @@ from rest_framework.exceptions import ValidationError
 class PageNumberPagination(pagination.PageNumberPagination):
     """`?page=N&page_size=M`; the page size is capped at 200 and the total is in `count`.
 
-    A page size that is not a whole number of at least 1 answers 400 rather
-    than being silently replaced by the default.
+    A page or page size that is not one whole number of at least 1 (empty,
+    `0`, `ten`, given twice) answers 400 naming it, rather than being silently
+    replaced by the default; a page past the last answers 404.
     """
 
     page_size = 50
@@ -26,12 +27,19 @@ class PageNumberPagination(pagination.PageNumberPagination):
             raise ValidationError({self.page_size_query_param: ["Give one whole number from 1 to 200."]})
         return min(size, self.max_page_size)
 
+    def get_page_number(self, request, paginator):
+        pages = request.query_params.getlist(self.page_query_param)
+        if not pages:
+            return 1
+        # isdigit() alone would take "²" and "١"; only ASCII digits are a page number.
+        if len(pages) > 1 or not (pages[0].isascii() and pages[0].isdigit() and int(pages[0]) >= 1):
+            raise ValidationError({self.page_query_param: ["Give one whole number from 1."]})
+        return int(pages[0])
+
     def check_parameters(self, request) -> None:
         """For CSV, which is not paginated: still refuse malformed page parameters (400)."""
         self.get_page_size(request)
-        pages = request.query_params.getlist(self.page_query_param)
-        if pages and not (len(pages) == 1 and pages[0].isdigit() and int(pages[0]) >= 1):
-            raise ValidationError({self.page_query_param: ["Give one whole number from 1."]})
+        self.get_page_number(request, None)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

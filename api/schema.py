@@ -1,9 +1,10 @@
 """OpenAPI generation: document the error answers and the CSV body of lists.
 
 drf-spectacular documents the success answer only; a client (and
-schemathesis) also needs to know that a bad filter gives 400, a missing
-login 401/403, a throttled caller 429, and a delete that would orphan
-history 409 — each with a JSON body of messages.
+schemathesis) also needs to know that a bad filter or an unknown parameter
+gives 400, a missing login 401/403, an unknown format 406, a throttled caller
+429, and a delete that would orphan history 409 — each with a JSON body of
+messages.
 """
 
 from drf_spectacular import openapi
@@ -19,10 +20,14 @@ ERROR_SCHEMA = {
 }
 
 ERRORS = {
-    "400": "Invalid filter value, page size or submitted data; the body names each field.",
+    "400": (
+        "Invalid filter value, page size or submitted data, an empty or repeated parameter, or a parameter "
+        "this address does not take (the message lists those it does); the body names each field or parameter."
+    ),
     "401": "Credentials were given but are not valid, or a write was attempted without them.",
     "403": "The caller may not do this (writing needs the Coordinators group).",
     "404": "No such record visible to the caller, or no such page.",
+    "406": "The `format` asked for is not one this address answers in (the message lists them).",
     "409": "The record cannot be deleted while other records depend on it.",
     "429": "Too many requests; wait for the number of seconds in Retry-After.",
 }
@@ -63,7 +68,7 @@ class AutoSchema(openapi.AutoSchema):
             if "text/csv" in content:
                 content["text/csv"] = {"schema": {"type": "string", "description": "The same rows as CSV."}}
         for code, description in ERRORS.items():
-            if code == "409" and self.method != "DELETE":
+            if (code == "409" and self.method != "DELETE") or (code == "406" and self.method != "GET"):
                 continue
             responses.setdefault(
                 code, {"description": description, "content": {"application/json": {"schema": ERROR_SCHEMA}}}

@@ -1,7 +1,6 @@
 """The REST API under /api/v1/: a router of viewsets, the schema, its docs and token exchange."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -20,8 +19,8 @@ router.register("regions", views.RegionViewSet, basename="region")
 router.register("relationships", views.RelationshipViewSet, basename="relationship")
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("schema/", views.SchemaView.as_view(), name="schema"),
+    path("docs/", views.DocsView.as_view(url_name="api:schema"), name="docs"),
     path("token/", views.ObtainToken.as_view(), name="token"),
     *router.urls,
     re_path(r"^.*$", views.not_found),

@@ -5,6 +5,14 @@ nested lists are prefetched already narrowed (`Prefetch(..., to_attr=...)`),
 so a private contact or a hidden organisation never reaches a serializer
 for an anonymous caller. The number of queries per page does not depend on
 the number of rows (tests pin it).
+
+Every view here (`APIConventions` below) answers the same way when something is
+wrong: a query parameter the address does not take is a 400 naming it and
+listing those it does; an empty or repeated `format` is a 400 and an unknown
+one a 406 listing the formats; and every error is JSON, whatever format was
+asked for (CSV, the schema's YAML, the docs' HTML), except in the browsable
+API, which shows the same JSON in a page. Errors raised outside DRF (no
+route, a fault, the database down) are config/errors.py's.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -16,10 +24,14 @@ from django.utils.text import capfirst
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import routers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import APIException, ValidationError
-from rest_framework.renderers import JSONRenderer
+from rest_framework.exceptions import APIException, NotAcceptable, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
 from consortia.models import Consortium, JointOutput, Membership, OutputContributor
@@ -52,18 +64,90 @@ AS_OF_DETAIL = OpenApiParameter(
 )
 
 
+FORMAT = api_settings.URL_FORMAT_OVERRIDE  # "format"
+
+
+def quoted(value: str, limit: int = 40) -> str:
+    """A caller's value inside a message, cut short: the message should not echo a megabyte back."""
+    return f"“{value[:limit]}…”" if len(value) > limit else f"“{value}”"
+
+
+def listed(names) -> str:
+    return ", ".join(sorted(names))
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    """`?format=` read as strictly as every other parameter.
+
+    DRF would ignore an empty value, take the last of several, and answer an
+    unknown one with a bare 404 that reads as "no such record".
+    """
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        values = request.query_params.getlist(FORMAT) if FORMAT else []
+        if values and not format_suffix:
+            formats = [renderer.format for renderer in renderers]
+            if len(values) > 1 or not values[0]:
+                raise ValidationError({FORMAT: [f"Give one format, or leave this parameter out: {listed(formats)}."]})
+            if values[0] not in formats:
+                raise NotAcceptable(
+                    f"Unknown format {quoted(values[0])} for this address: give one of {listed(formats)}."
+                )
+        return super().select_renderer(request, renderers, format_suffix)
+
+
+class APIConventions:
+    """What every view of the API shares (a mixin before the DRF view class): the module's rules for errors.
+
+    `query_parameters()` is the set of parameters a request may carry; None
+    leaves them unchecked (the schema and its docs, whose parameters are
+    drf-spectacular's).
+    """
+
+    content_negotiation_class = ContentNegotiation
+
+    def query_parameters(self) -> set[str] | None:
+        return {FORMAT}
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        accepted = self.query_parameters()
+        if accepted is None:
+            return
+        unknown = sorted(set(request.query_params) - accepted)
+        if unknown:
+            message = f"Unknown parameter. This address takes: {listed(accepted)}."
+            raise ValidationError({name[:100]: [message] for name in unknown})
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        renderer = getattr(response, "accepted_renderer", None)
+        if (
+            isinstance(response, Response)
+            and response.status_code >= 400
+            and not isinstance(renderer, BrowsableAPIRenderer)
+            and getattr(renderer, "media_type", None) != JSONRenderer.media_type
+        ):
+            # An error asked for as CSV, YAML or HTML (a bad filter with ?format=csv) is still explained, as JSON.
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "This record cannot be deleted while other records depend on it."
     default_code = "conflict"
 
 
-class DirectoryViewSet(viewsets.ModelViewSet):
-    """Shared plumbing: list/detail serializers, CSV lists, validated writes."""
+class DirectoryViewSet(APIConventions, viewsets.ModelViewSet):
+    """Shared plumbing: list/detail serializers, CSV lists, validated writes, the parameters each takes."""
 
     list_serializer_class = None
     csv_kind: str | None = None  # a kind with an import format (csvio), else csv_columns
     csv_columns: list = []
+    # What a record's address (and a write) takes besides `format`.
+    record_parameters: tuple[str, ...] = ()
 
     def get_view_name(self):
         """The browsable API's heading and breadcrumb: "Organisations", "Organisation" (DRF: "Organisation List")."""
@@ -71,6 +155,18 @@ class DirectoryViewSet(viewsets.ModelViewSet):
             return self.name
         meta = self.serializer_class.Meta.model._meta
         return capfirst(meta.verbose_name_plural if getattr(self, "detail", None) is False else meta.verbose_name)
+
+    def query_parameters(self) -> set[str] | None:
+        """A list takes its filters, `page`, `page_size` and `format`; a record `format` and its own."""
+        if self.action is None:
+            return None  # a method the address does not take: its 405 says so
+        accepted = {FORMAT}
+        if self.action != "list":
+            return accepted | set(self.record_parameters)
+        accepted |= filters.parameter_names(self.filterset_class)
+        if self.paginator is not None:
+            accepted |= {self.paginator.page_query_param, self.paginator.page_size_query_param}
+        return accepted
 
     def get_serializer_class(self):
         if self.action == "list" and self.list_serializer_class is not None:
@@ -96,14 +192,6 @@ class DirectoryViewSet(viewsets.ModelViewSet):
                 return kind_csv(self.csv_kind, queryset, request.user)
             return columns_csv(self.csv_columns, queryset, self.basename)
         return super().list(request, *args, **kwargs)
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        # An error asked for as CSV (a bad filter with ?format=csv) is still explained, as JSON.
-        if response.status_code >= 400 and isinstance(getattr(response, "accepted_renderer", None), CSVRenderer):
-            response.accepted_renderer = JSONRenderer()
-            response.accepted_media_type = "application/json"
-        return response
 
     def _save(self, serializer):
         try:
@@ -155,6 +243,7 @@ class OrganisationViewSet(SlugLookupMixin, DirectoryViewSet):
     list_serializer_class = serializers.OrganisationListSerializer
     filterset_class = filters.OrganisationFilter
     csv_kind = "organisations"
+    record_parameters = ("as_of",)
 
     def memberships_prefetch(self):
         memberships = (
@@ -195,6 +284,7 @@ class ConsortiumViewSet(SlugLookupMixin, DirectoryViewSet):
     list_serializer_class = serializers.ConsortiumListSerializer
     filterset_class = filters.ConsortiumFilter
     csv_kind = "consortia"
+    record_parameters = ("as_of",)
 
     def get_queryset(self):
         user = self.request.user
@@ -319,14 +409,14 @@ class RelationshipViewSet(IdLookupMixin, DirectoryViewSet):
         )
 
 
-class ObtainToken(ObtainAuthToken):
+class ObtainToken(APIConventions, ObtainAuthToken):
     """Exchange a username and password for an API token (send it as `Authorization: Token <key>`)."""
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
 
 
-class APIRootView(routers.APIRootView):
+class APIRootView(APIConventions, routers.APIRootView):
     """The directory's records: organisations, consortia, memberships, joint outputs, contacts and more.
 
     Read without logging in (public records only), or send a token (`Authorization: Token <key>`) from
@@ -335,6 +425,16 @@ class APIRootView(routers.APIRootView):
 
     def get_view_name(self):
         return "API root"
+
+
+class SchemaView(APIConventions, SpectacularAPIView):
+    def query_parameters(self):
+        return None
+
+
+class DocsView(APIConventions, SpectacularSwaggerView):
+    def query_parameters(self):
+        return None
 
 
 @csrf_exempt

@@ -46,7 +46,10 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(db, api):
 
 
 def test_csv_is_offered_on_lists_only(seed, api):
-    assert api.get("/api/v1/organisations/nacro/", {"format": "csv"}).status_code == 404
+    # 406 naming the formats there are, not a 404 that would read as "no such organisation".
+    response = api.get("/api/v1/organisations/nacro/", {"format": "csv"})
+    assert response.status_code == 406
+    assert response.json() == {"detail": "Unknown format “csv” for this address: give one of api, json."}
     assert api.get("/api/v1/organisations/nacro/", {"format": "json"}).status_code == 200
 
 
