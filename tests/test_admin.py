@@ -140,3 +140,22 @@ def test_admin_refuses_two_overlapping_memberships_typed_together(seed, coordina
     assert response.status_code == 200
     assert "already holds this role in this consortium" in response.content.decode()
     assert not Membership.objects.filter(consortium=consortium).exists()
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+def test_every_admin_page_loads_the_layout_stylesheet_last(seed, coordinator_client, model):
+    """static/css/admin.css (no sideways scrolling at 1,024–1,280 px) must win over Django's own stylesheets."""
+    page = coordinator_client.get(admin_url(model, "changelist")).content.decode()
+    stylesheets = [line for line in page.splitlines() if 'rel="stylesheet"' in line]
+    assert "/static/css/admin.css" in stylesheets[-1]
+
+
+def test_the_organisation_list_shows_the_day_it_was_updated(seed, coordinator_client):
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    response = coordinator_client.get(admin_url(Organisation, "changelist"))
+    page = response.content.decode()
+    today = date_format(timezone.localdate())
+    assert f'<td class="field-updated_on">{today}</td>' in page
+    assert "a.m.</td>" not in page and "p.m.</td>" not in page
