@@ -7,12 +7,13 @@ shows as the status code a visitor would get. Run on SQLite and PostgreSQL
 (PostgreSQL refuses a NUL byte in a query, so it is where a NUL crashed).
 """
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
 
-from tests.factories import JointOutputFactory, MembershipFactory
+from tests.factories import ConsortiumFactory, JointOutputFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +132,89 @@ def test_a_hostile_next_on_the_login_form_is_not_a_server_error(hostile_client, 
         assert response.status_code == 302, label
         assert urlsplit(response.url).netloc in ("", "testserver"), label  # never off the site
         hostile_client.post("/accounts/logout/")
+
+
+def notices_of(response) -> str:
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/organisations/", "q"),
+        ("/organisations/", "theme"),
+        ("/organisations/", "consortium"),
+        ("/", "region"),
+        ("/outputs/", "theme"),
+        ("/outputs/", "consortium"),
+        ("/outputs/", "contributor"),
+        ("/consortia/mental-health-consortia/", "on"),
+        ("/organisations/nacro/", "on"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("%00", "an invisible control character (U+0000 NUL) at character 1"),
+        ("abc%1b", "an invisible control character (U+001B ESC) at character 4"),
+        ("%E2%80%AEabc", "an invisible text-direction control (U+202E RIGHT-TO-LEFT OVERRIDE)"),
+        ("%ff%fe", "it is not readable text (its bytes are not UTF-8)"),
+        ("%C0%AF", "it is not readable text (its bytes are not UTF-8)"),
+        (LONG, "it is 10,000 characters long"),
+    ],
+)
+def test_a_value_a_page_cannot_read_is_left_out_with_a_notice_naming_the_parameter(
+    seed, client, url, parameter, value, says
+):
+    page = notices_of(client.get(f"{url}?{parameter}={value}"))
+
+    told = [
+        message
+        for message in re.findall(r'<p class="(?:notice|error)"[^>]*>(.*?)</p>', page)
+        if f"“{parameter}” was left out: " in message
+    ]
+    assert len(told) == 1
+    assert says in told[0]
+    assert len(told[0]) < 300  # a long value is not repeated back
+
+
+def test_a_value_given_twice_where_one_is_expected_uses_the_first_and_says_so(seed, client):
+    search = client.get("/organisations/?q=nacro&q=clinks")
+    outputs = notices_of(client.get("/outputs/?kind=report&kind=briefing"))
+
+    assert [organisation.name for organisation in search.context["page"].object_list] == ["Nacro"]
+    assert "“q” was given 2 times; only the first was used." in notices_of(search)
+    assert "“kind” was given 2 times; only the first was used." in outputs
+
+
+def test_an_outputs_filter_that_names_nothing_is_left_out_with_a_notice(seed, client):
+    page = client.get("/outputs/", {"consortium": "no-such-consortium", "theme": "no-such-theme", "kind": "poem"})
+    content = notices_of(page)
+
+    assert "There is no consortium “no-such-consortium”, so that filter was left out." in content
+    assert "There is no theme “no-such-theme”, so that filter was left out." in content
+    assert "There is no kind of output “poem”, so that filter was left out." in content
+    assert page.context["page"].paginator.count == 1  # the seed's briefing: nothing narrowed it
+
+
+def test_a_hidden_consortium_is_a_consortium_that_does_not_exist_to_a_visitor(seed, client):
+    ConsortiumFactory(slug="veiled", is_public=False)
+
+    page = notices_of(client.get("/outputs/", {"consortium": "veiled"}))
+
+    assert "There is no consortium “veiled”" in page
+
+
+def test_a_year_in_other_digits_is_not_a_year(seed, client):
+    page = notices_of(client.get("/outputs/?year=%C2%B2%C2%B2%C2%B2%C2%B2"))
+
+    assert "“²²²²” is not a year, so that filter was left out." in page
+
+
+def test_the_query_string_reader_keeps_order_and_marks_what_is_not_utf8():
+    from web.params import read_query_string
+
+    values = read_query_string("q=caf%C3%A9+bar&theme=a&theme=%ff&x&=1&theme=b%2Bc")
+
+    assert values == {"q": ["café bar"], "theme": ["a", None, "b+c"], "x": [""], "": ["1"]}

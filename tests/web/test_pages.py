@@ -397,3 +397,109 @@ def test_consortium_member_counts_leave_out_organisations_hidden_from_visitors(s
     assert "4 current members" in text(client.get("/consortia/"))
     client.force_login(member)
     assert "5 current members" in text(client.get("/consortia/"))
+
+
+def contacts_section(response) -> str:
+    page = text(response)
+    return page.split('<section aria-labelledby="contacts">')[1].split("</section>")[0]
+
+
+def test_a_member_is_told_plainly_when_no_contact_details_are_recorded(seed, client, member):
+    client.force_login(member)
+
+    section = contacts_section(client.get("/organisations/race-equality-foundation/"))
+
+    assert "No contact details recorded." in section
+    assert "log in" not in section
+
+
+def test_a_visitor_is_told_what_is_public_never_that_nothing_exists(seed, client):
+    # AMHP has two contacts, neither public; the Race Equality Foundation has none. A visitor cannot tell.
+    amhp = contacts_section(client.get(AMHP))
+    race = contacts_section(client.get("/organisations/race-equality-foundation/"))
+
+    assert amhp.replace("association-of-mental-health-providers", "race-equality-foundation") == race
+    assert "No public contact details recorded." in race
+    assert "No contact details recorded." not in race and "No contacts" not in race
+    assert "Members can" in race and "to see any contact details that are not public" in race
+
+
+def test_an_organisations_own_telephone_email_and_website_are_its_contact_details(db, client, member):
+    organisation = OrganisationFactory(
+        slug="open-door", phone="+442079460000", email="hello@example.org", website="https://example.org/"
+    )
+
+    section = contacts_section(client.get(organisation.get_absolute_url()))
+    client.force_login(member)
+    as_member = contacts_section(client.get(organisation.get_absolute_url()))
+
+    assert 'href="tel:+442079460000">020 7946 0000</a>' in section
+    assert 'href="mailto:hello@example.org"' in section
+    assert 'href="https://example.org/"' in section
+    assert "recorded" not in section and "recorded" not in as_member
+
+
+def test_an_organisation_with_two_roles_in_a_consortium_is_listed_once_under_its_highest_role(seed, client):
+    consortium = Consortium.objects.get(slug="mental-health-consortia")
+    both = OrganisationFactory(name="Double Duty", slug="double-duty")
+    MembershipFactory(organisation=both, consortium=consortium, role="member", start_date=datetime.date(2020, 4, 1))
+    MembershipFactory(organisation=both, consortium=consortium, role="secretariat")
+
+    page = text(client.get("/consortia/mental-health-consortia/"))
+    members = page.split('id="members"')[1].split('id="as-of"')[0]
+    result = text(client.get("/organisations/", {"q": "double duty"}))
+
+    assert members.count(">Association of Mental Health Providers</a>") == 1
+    assert members.count(">Double Duty</a>") == 1
+    lead, secretariat, partners = (members.split(f"<h3>{role}")[1] for role in ("Lead", "Secretariat", "Partner"))
+    assert 'Association of Mental Health Providers</a> <span class="meta">(also partner)</span>' in lead
+    assert 'Double Duty</a> <span class="meta">(also member since 1 April 2020)</span>' in secretariat.split("<h3>")[0]
+    assert "Association of Mental Health Providers" not in partners
+    # lead > secretariat > partner > member > observer (consortia.models.memberships.ROLE_PRECEDENCE)
+    assert members.index("<h3>Lead") < members.index("<h3>Secretariat") < members.index("<h3>Partner")
+    assert "Mental Health Consortia</a> (secretariat, member)" in result
+
+
+def test_a_consortium_page_lists_past_members_with_their_dates_folded_away(seed, client):
+    consortium = Consortium.objects.get(slug="mental-health-consortia")
+    former = OrganisationFactory(name="Former Friend")
+    MembershipFactory(
+        organisation=former,
+        consortium=consortium,
+        role="partner",
+        start_date=datetime.date(2015, 1, 1),
+        end_date=datetime.date(2018, 12, 31),
+    )
+    MembershipFactory(organisation=former, consortium=consortium, role="observer", end_date=datetime.date(2019, 6, 30))
+    MembershipFactory(
+        organisation=OrganisationFactory(name="Hidden Former", is_public=False),
+        consortium=consortium,
+        end_date=datetime.date(2019, 1, 1),
+    )
+
+    page = text(client.get("/consortia/mental-health-consortia/"))
+    past = page.split('<details class="past-members">')[1].split("</details>")[0]
+
+    assert "<summary>Past members" in past
+    assert (
+        "Former Friend</a>: observer until 30 June 2019; partner from 1 January 2015 until 31 December 2018" in past
+        or "Former Friend</a>: partner from 1 January 2015 until 31 December 2018; observer until 30 June 2019" in past
+    )
+    assert "Hidden Former" not in page
+    assert "Former Friend" not in page.split('id="members"')[1].split("<details")[0]
+
+
+def test_an_output_shows_its_date_and_document_or_says_they_are_not_recorded(seed, client):
+    dated = JointOutputFactory(
+        title="Dated Paper", published_on=datetime.date(2023, 5, 1), url="https://example.org/paper.pdf"
+    )
+
+    undated = text(client.get(BRIEFING))
+    page = text(client.get(dated.get_absolute_url()))
+    listing = text(client.get("/outputs/"))
+
+    assert "Date not recorded" in undated and "No link recorded" in undated
+    assert "<dt>Published</dt><dd>1 May 2023</dd>" in page
+    assert 'href="https://example.org/paper.pdf" rel="external">Read the briefing' in page
+    assert "Briefing, date not recorded; Mental Health Consortia" in listing
+    assert "Briefing, 1 May 2023" in listing
