@@ -205,3 +205,14 @@ def test_a_hidden_consortiums_member_download_is_not_found(db, client):
 
     assert client.get("/consortia/veiled/members.csv").status_code == 404
     assert client.get("/consortia/veiled/past-members.csv").status_code == 404
+
+
+def test_the_search_download_reads_a_constant_number_of_queries(themed, client, django_assert_num_queries):
+    for number in range(30):
+        OrganisationFactory(name=f"More Justice {number}", themes=[ThemeFactory(slug="justice-y")])
+
+    # themes, regions, the consortia chosen, the counts, one batch of slugs, then the exporter's batch
+    # with its identifiers, names, themes and regions
+    with django_assert_num_queries(10):
+        response = client.get("/organisations/download.csv", {"theme": "justice-y", "consortium": "c-y"})
+        assert len(csv_rows(response)) == 12

@@ -502,4 +502,6 @@ def test_an_output_shows_its_date_and_document_or_says_they_are_not_recorded(see
     assert "<dt>Published</dt><dd>1 May 2023</dd>" in page
     assert 'href="https://example.org/paper.pdf" rel="external">Read the briefing' in page
     assert "Briefing, date not recorded; Mental Health Consortia" in listing
+    assert "Briefing, date not recorded</span>" in text(client.get("/consortia/mental-health-consortia/"))
+    assert "Briefing, date not recorded; co-author" in text(client.get(AMHP))
     assert "Briefing, 1 May 2023" in listing
