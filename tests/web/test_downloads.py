@@ -75,7 +75,7 @@ def themed(db):
         {"theme": "justice-y"},
         {"theme": "justice-y", "consortium": "c-y"},
         {"theme": "justice-y", "q": "justice"},
-        {"theme": "justice-y", "classification": "charity", "q": "ty justice 1"},
+        {"theme": "justice-y", "classification": "charity", "q": "justice", "consortium": "c-y"},
     ],
 )
 def test_the_search_download_lists_every_organisation_the_pages_list_in_their_order(themed, client, params):
