@@ -221,7 +221,9 @@ def web_walk(client) -> dict[str, str]:
             continue
         response = client.get(url)
         assert response.status_code == 200, url
-        bodies[url] = response.content.decode()
+        # The lists' "Download as CSV" links are walked too; they stream.
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        bodies[url] = body.decode()
         queue += [link for link in LINK.findall(bodies[url]) if unescape(link) not in bodies]
     return bodies
 
