@@ -103,13 +103,22 @@ class ValueLookup:
         for key, values in names.items():
             if key not in self.by_key and len(values) == 1:
                 self.by_key[key] = next(iter(values))
+        # Text as stored or shown, found without working out its key: most cells are written so.
+        self.exact: dict[str, object] = {}
+        for value, stored, *others in entries:
+            for text in (stored, *others):
+                if text and self.by_key.get(lookup_key(str(text))) == value:
+                    self.exact[str(text)] = value
         self.limit_listed = limit_listed
 
     def get(self, text: str, default=None):
+        found = self.exact.get(text)
+        if found is not None:
+            return found
         return self.by_key.get(lookup_key(text), default)
 
     def __contains__(self, text: str) -> bool:
-        return lookup_key(text) in self.by_key
+        return text in self.exact or lookup_key(text) in self.by_key
 
     def known(self) -> str:
         if not self.listed:
@@ -341,10 +350,11 @@ def name_with_dates(name: str, start, end) -> str:
     return str(name)
 
 
-def _dated_name(item: str) -> DatedName:
-    match = _NAME_DATES.fullmatch(item)
+def _dated_name(item: str) -> str:
+    """The name, as a DatedName if it ends with its dates (“Old Name (2001-04-01 to 2016-03-31)”)."""
+    match = _NAME_DATES.fullmatch(item) if item[-1] == ")" else None
     if match is None:
-        return DatedName(item)
+        return item
     name = DatedName(match["name"])
     name.dated = True
     name.start = date(match["start"] or match["since"] or "")
@@ -357,7 +367,7 @@ def _dated_name(item: str) -> DatedName:
 def name_list(max_length: int = 255):
     """Other names, “;”-separated; each may end with the dates it was in use, as exports write them."""
 
-    def parse(value: str) -> list[DatedName]:
+    def parse(value: str) -> list[str]:
         items = [_dated_name(item) for item in split_list(value)]
         for item in items:
             if len(item) > max_length:
@@ -374,13 +384,7 @@ def name_list(max_length: int = 255):
 
 def reference_list(value: str) -> list[str]:
     """Names or slugs of other records, resolved later in bulk (each through a ``ValueLookup``)."""
-    items, seen = [], set()
-    for item in split_list(value):
-        key = lookup_key(item)
-        if key not in seen:
-            seen.add(key)
-            items.append(item)
-    return items
+    return list(dict.fromkeys(split_list(value)))  # the same record named twice counts once when resolved
 
 
 def reference(value: str) -> str:
@@ -401,6 +405,7 @@ def display(value) -> str:
     return str(value)
 
 
+_SCHEME_PREFIXES: tuple[str, ...] | None = None
 _ORG_ID = re.compile(r"\s*([A-Za-z]{2})[\s_\-]*([A-Za-z]{2,3})[\s_\-:]+(\S.*?)\s*")
 
 
@@ -410,11 +415,16 @@ def canonical_org_id(text: str) -> str:
     The scheme is a reference value like any other: accepted in any case and
     spacing. The number itself is tidied by ``directory.identifiers``.
     """
-    from directory.identifiers import SCHEMES
+    global _SCHEME_PREFIXES
+    if _SCHEME_PREFIXES is None:
+        from directory.identifiers import SCHEMES
 
+        _SCHEME_PREFIXES = tuple(f"{code}-" for code in SCHEMES)
+    if text.startswith(_SCHEME_PREFIXES):
+        return text  # written as exports write it: nothing to tidy
     match = _ORG_ID.fullmatch(text)
     if match:
         code = f"{match[1]}-{match[2]}".upper()
-        if code in SCHEMES:
+        if f"{code}-" in _SCHEME_PREFIXES:
             return f"{code}-{match[3]}"
     return text

@@ -146,30 +146,39 @@ class Importer(ParseStage, PlanStage, MatchStage, WriteStage):
     def database_problem(self, error: Exception) -> str:
         """What went wrong in the database, for a coordinator; the transaction has been rolled back."""
         code = getattr(getattr(error, "__cause__", None), "pgcode", None)
-        if isinstance(error, InterfaceError) or (isinstance(error, OperationalError) and not self.connection_usable()):
-            return (
-                "The connection to the database was lost during the import, so nothing was written. "
-                "Try again in a moment."
-            )
-        if code in _BUSY_CODES or "locked" in str(error):
+        if code in _BUSY_CODES or "database is locked" in str(error) or "database table is locked" in str(error):
             return (
                 "Another import or change was being written to the same records at the same moment, so this "
                 "import was stopped and nothing was written. Check the file again: some of its rows may be "
                 "recorded by now."
+            )
+        if isinstance(error, InterfaceError) or self.connection_lost(error, code):
+            return (
+                "The connection to the database was lost during the import, so nothing was written. "
+                "Try again in a moment."
             )
         if isinstance(error, IntegrityError):
             return (
                 "The database refused the import, so nothing was written. Another change may have been saved "
                 f"at the same moment; check the file again. ({str(error).strip()})"
             )
-        return f"The database refused the import, so nothing was written. ({str(error).strip()})"
+        return f"The database stopped the import, so nothing was written. ({str(error).strip()})"
 
     @staticmethod
-    def connection_usable() -> bool:
-        try:
-            return connection.connection is not None and connection.is_usable()
-        except Exception:  # noqa: BLE001 - a connection that cannot even be asked is not usable
+    def connection_lost(error: Exception, code: str | None) -> bool:
+        """A failure of the connection itself, not a statement the server refused.
+
+        On PostgreSQL the server names what it refuses with an error code; a
+        connection that broke has none (“server closed the connection
+        unexpectedly”), or a code of class 08 (connection exception) or 57P
+        (the server shut it down, e.g. pg_terminate_backend). Django may have
+        connected afresh by now, so the connection's state cannot tell.
+        """
+        if not isinstance(error, OperationalError):
             return False
+        if connection.vendor != "postgresql":
+            return connection.connection is None
+        return code is None or code.startswith(("08", "57P"))
 
     def check_and_write(self, source, *, dry_run: bool) -> None:
         clock = Clock(self.report.timings)

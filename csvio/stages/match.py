@@ -240,7 +240,7 @@ class MatchStage:
             # A name given without dates keeps the dates it has (docs/csv.md, “Other names”).
             shown_after = sorted(
                 name_with_dates(name, name.start, name.end)
-                if name.dated
+                if getattr(name, "dated", False)
                 else name_with_dates(name, current[name]["start_date"], current[name]["end_date"])
                 if name in current
                 else str(name)

@@ -210,7 +210,8 @@ class ParseStage:
                     continue
                 if start == "'":
                     value = unescape_cell(raw)
-                if check_characters or (spans and not multiline):
+                # A line break can only be in a cell of a row that runs over several lines of the file.
+                if check_characters or (spans and not multiline and ("\n" in value or "\r" in value)):
                     problem = character_problem(value, multiline, csvfile)
                     if problem:
                         self.error(row, name, problem)
