@@ -102,7 +102,7 @@ class EngineResource(resources.ModelResource):
             result.append_base_error(Error(ValueError(problem.message)))
         messages: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for problem in report.errors:
-            if problem.row is not None:
+            if problem.row is not None and not problem.file:
                 messages[problem.row][problem.column or NON_FIELD_ERRORS].append(problem.message)
         if collect_failed_rows:
             result.add_dataset_headers(headers)

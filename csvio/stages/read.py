@@ -235,6 +235,9 @@ def _count_outside_quotes(line: str, character: str) -> int:
     return sum(part.count(character) for part in line.split('"')[::2])
 
 
+_EXCEL_SEPARATOR_LINE = re.compile(r"[ \t]*sep=([,;\t|])[ \t]*(?:\r\n?|\n)", re.IGNORECASE)
+
+
 def detect_delimiter(text: str) -> str:
     """The separator of the heading row: the one of , ; tab | it holds most often outside quotes (a tie: comma)."""
     for line in _lines(text[:1_000_000]):
@@ -317,7 +320,13 @@ def parse(data: bytes) -> CsvFile:
     if not text.strip():
         raise FileRefused("The file is empty.")
     _field_size_limit()
-    delimiter = detect_delimiter(text)
+    excel_hint = _EXCEL_SEPARATOR_LINE.match(text)
+    if excel_hint:
+        # “sep=;” on a line of its own: Excel's way of naming the separator, not a row of the sheet.
+        delimiter = excel_hint[1]
+        text = text[excel_hint.end() :]
+    else:
+        delimiter = detect_delimiter(text)
     rows = _Rows(text, delimiter)
     header = rows.heading()
     if header is None:

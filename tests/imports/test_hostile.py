@@ -113,6 +113,22 @@ def test_line_ends_separators_and_encodings_are_read_and_named(data, encoding, d
         assert f"read as {encoding}" in report.as_text()
 
 
+def test_excels_separator_line_names_the_separator_and_is_not_a_row():
+    report = run("organisations", "sep=;\r\nslug;name\r\nnew-trust;New, Trust\r\n")
+    assert report.written and report.delimiter == ";", report.as_text()
+    assert Organisation.objects.get(slug="new-trust").name == "New, Trust"
+    bad = run("organisations", "sep=;\nslug;name\nnew trust;New Trust\n")
+    assert [(e.row, e.column) for e in bad.errors] == [(2, "slug")]
+
+
+def test_an_uppercase_slug_is_kept_as_typed_and_found_in_any_case_by_other_files():
+    assert run("organisations", "slug,name\nNew-Trust,New Trust\n").written
+    assert Organisation.objects.filter(slug="New-Trust").exists()
+    ConsortiumFactory(slug="club")
+    report = run("memberships", "organisation,consortium,role\nnew-trust,CLUB,member\n")
+    assert report.written, report.as_text()
+
+
 @pytest.mark.parametrize("line_break", ["\r", "\r\n", "\n"])
 @pytest.mark.parametrize("file_end", ["\n", "\r\n", "\r"])
 def test_a_line_break_inside_a_quoted_cell_is_kept_exactly_and_written_as_checked(line_break, file_end):
