@@ -54,7 +54,7 @@ CASES = [
     ),
     ("unknown_theme.csv", "organisations", 2, "themes", "“basket-weaving” is not a known theme. Use one of:", {}),
     ("unknown_region.csv", "organisations", 2, "regions", "“Atlantis” is not a known region. Use one of:", {}),
-    ("unknown_role.csv", "memberships", 2, "role", "“boss” is not a known role. Use one of: lead, member, observer", {}),
+    ("unknown_role.csv", "memberships", 2, "role", "“boss” is not a known role. Use one of: lead, member", {}),
     ("blank_role.csv", "memberships", 2, "role", "This cannot be blank", {}),
     ("duplicate_row.csv", "memberships", 3, "", "same membership as row 2", {}),
     (
@@ -113,7 +113,7 @@ CASES = [
         {},
     ),
     # Rows that do not fit the heading row.
-    ("fewer_cells_than_headings.csv", "organisations", 3, "", "This row has 2 cells but there are 4 column headings", {}),
+    ("fewer_cells_than_headings.csv", "organisations", 3, "", "This row has 2 cells but there are 4 column", {}),
     ("value_under_no_heading.csv", "organisations", 2, "", "Column 3 has no heading", {}),
     ("repeated_heading_row.csv", "organisations", 3, "", "This row repeats the heading row", {}),
     ("two_files_joined.csv", "organisations", 3, "", "This row repeats the heading row", {}),
