@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
+from search.facets import new_generation
+
 from . import fastdb
 from .report import Change, Clock, ImportReport, RowError
 from .stages.match import MatchStage
@@ -215,6 +217,8 @@ class Importer(ParseStage, PlanStage, MatchStage, WriteStage):
         started = time.perf_counter()
         with transaction.atomic():
             self.write(rows)
+            # The write sends no model signals: cached counts and lists start afresh once it commits (issue 10).
+            transaction.on_commit(new_generation)
         self.report.timings["write (all)"] = time.perf_counter() - started
         self.report.written = True
 

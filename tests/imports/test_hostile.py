@@ -593,3 +593,18 @@ def _lose_the_connection():
         from django.db import InterfaceError
 
         raise InterfaceError("connection already closed")
+
+
+def test_an_import_starts_a_fresh_cache_generation_when_it_commits(django_capture_on_commit_callbacks):
+    """The import writes without model signals; cached counts must not outlive it (issue 10, item 1)."""
+    from django.core.cache import cache
+
+    from search.facets import GENERATION_KEY
+
+    before = cache.get_or_set(GENERATION_KEY, 1, None)
+    with django_capture_on_commit_callbacks(execute=True):
+        run("organisations", "slug,name\nfresh-trust,Fresh Trust\n", dry_run=True)
+    assert cache.get(GENERATION_KEY) == before
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run("organisations", "slug,name\nfresh-trust,Fresh Trust\n").written
+    assert cache.get(GENERATION_KEY) > before
