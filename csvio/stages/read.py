@@ -315,7 +315,8 @@ def parse(data: bytes) -> CsvFile:
         raise FileRefused("The file is empty.")
     decoded = decode(data)
     del data
-    text = decoded.text
+    # Ctrl-Z after the last row: the end-of-file mark of old DOS programs, not a row.
+    text = decoded.text.rstrip("\x1a") if decoded.text.endswith("\x1a") else decoded.text
     del decoded.text
     if not text.strip():
         raise FileRefused("The file is empty.")

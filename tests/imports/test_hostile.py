@@ -608,3 +608,8 @@ def test_an_import_starts_a_fresh_cache_generation_when_it_commits(django_captur
     with django_capture_on_commit_callbacks(execute=True):
         assert run("organisations", "slug,name\nfresh-trust,Fresh Trust\n").written
     assert cache.get(GENERATION_KEY) > before
+
+
+def test_a_dos_end_of_file_mark_after_the_last_row_is_not_a_row():
+    report = run("organisations", b"slug,name\r\nnew-trust,New Trust\r\n\x1a")
+    assert report.written and report.total == 1, report.as_text()
