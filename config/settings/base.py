@@ -208,7 +208,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MembershipRoleEnum": "consortia.models.memberships.Role",
         "ContributorRoleEnum": "consortia.models.outputs.ContributorRole",
-        "NameKindEnum": "directory.models.organisations.NameKind",
+        "NameKindEnum": "directory.models.other_names.NameKind",
         "ConsortiumKindEnum": "consortia.models.consortia.ConsortiumKind",
         "OutputKindEnum": "consortia.models.outputs.OutputKind",
     },
