@@ -11,6 +11,8 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from directory.models.base import bulk_written
+
         from . import signals  # noqa: F401  (keeps each organisation's index current)
         from .facets import new_generation
 
@@ -21,3 +23,4 @@ class SearchConfig(AppConfig):
         post_save.connect(directory_changed, dispatch_uid="web-counts-save", weak=False)
         post_delete.connect(directory_changed, dispatch_uid="web-counts-delete", weak=False)
         m2m_changed.connect(directory_changed, dispatch_uid="web-counts-m2m", weak=False)
+        bulk_written.connect(directory_changed, dispatch_uid="web-counts-bulk", weak=False)

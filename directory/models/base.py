@@ -19,9 +19,10 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Now
+from django.dispatch import Signal
 from django.utils import timezone
 
 from ..validators import reject_control_characters, reject_control_characters_in_text
@@ -64,7 +65,39 @@ def sees_everything(user) -> bool:
     return bool(user is not None and user.is_authenticated)
 
 
-class VisibilityQuerySet(models.QuerySet):
+# Sent (on commit) after a bulk write that Django's model signals do not report: queryset.update(),
+# bulk_create() and bulk_update(). Whatever keeps a copy of the directory (the search app's cache
+# generation) listens to it as it listens to post_save.
+bulk_written = Signal()
+
+
+class WritesAnnouncedQuerySet(models.QuerySet):
+    """A queryset whose bulk writes are announced, so that no cache outlives them."""
+
+    def _announce(self) -> None:
+        model = self.model
+        transaction.on_commit(lambda: bulk_written.send(sender=model), using=self.db)
+
+    def update(self, **kwargs):
+        changed = super().update(**kwargs)
+        if changed:
+            self._announce()
+        return changed
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            self._announce()
+        return created
+
+    def bulk_update(self, objs, *args, **kwargs):
+        changed = super().bulk_update(objs, *args, **kwargs)
+        if changed:
+            self._announce()
+        return changed
+
+
+class VisibilityQuerySet(WritesAnnouncedQuerySet):
     """Who may see a record: anonymous visitors see public ones; anyone logged in sees all."""
 
     def public(self):
@@ -148,7 +181,7 @@ def find_overlaps(periods) -> list[tuple]:
     return clashes
 
 
-class DatedQuerySet(models.QuerySet):
+class DatedQuerySet(WritesAnnouncedQuerySet):
     """Reads for anything that starts and ends; the rule itself is `in_force_on`."""
 
     def as_of(self, date: datetime.date):

@@ -3,7 +3,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from ..identifiers import SCHEMES
-from .base import LINE_VALIDATORS, BaseModel
+from .base import LINE_VALIDATORS, BaseModel, WritesAnnouncedQuerySet
 
 
 class IdentifierScheme(models.TextChoices):
@@ -13,7 +13,7 @@ class IdentifierScheme(models.TextChoices):
     GB_COH = "GB-COH", "GB-COH — Companies House"
 
 
-class IdentifierManager(models.Manager):
+class IdentifierManager(models.Manager.from_queryset(WritesAnnouncedQuerySet)):
     def get_by_natural_key(self, scheme, value):
         return self.get(scheme=scheme, value=value)
 

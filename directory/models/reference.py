@@ -3,7 +3,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .base import LINE_VALIDATORS, TEXT_VALIDATORS, BaseModel
+from .base import LINE_VALIDATORS, TEXT_VALIDATORS, BaseModel, WritesAnnouncedQuerySet
 
 
 class Nation(models.TextChoices):
@@ -13,7 +13,7 @@ class Nation(models.TextChoices):
     NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
 
 
-class SlugManager(models.Manager):
+class SlugManager(models.Manager.from_queryset(WritesAnnouncedQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
