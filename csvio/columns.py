@@ -35,3 +35,19 @@ NAME_COLUMNS = {
     "alternative_names": "alternative",
     "welsh_names": "welsh",
 }
+
+# A consortium's columns, in file order.
+CONSORTIUM_COLUMNS = (
+    "slug",
+    "name",
+    "short_name",
+    "kind",
+    "parent",
+    "start_date",
+    "end_date",
+    "description",
+    "website",
+    "themes",
+    *NAME_COLUMNS,
+    "is_public",
+)

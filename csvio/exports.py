@@ -21,7 +21,7 @@ from django.db.models import CharField, ExpressionWrapper, F
 from csvio.safety import stream_csv
 
 from .cells import join_list, name_with_dates, phone_for_export
-from .columns import NAME_COLUMNS, ORGANISATION_FIELDS, OUTPUT_FIELDS
+from .columns import CONSORTIUM_COLUMNS, NAME_COLUMNS, ORGANISATION_FIELDS, OUTPUT_FIELDS
 from .fastdb import where_in
 from .kinds import kind_name
 
@@ -119,20 +119,7 @@ def _consortia(queryset):
     from consortia.models import Consortium, ConsortiumName
 
     fields = ["slug", "name", "short_name", "kind", "parent__slug", "start_date", "end_date", "description", "website"]
-    header = [
-        "slug",
-        "name",
-        "short_name",
-        "kind",
-        "parent",
-        "start_date",
-        "end_date",
-        "description",
-        "website",
-        "themes",
-        *NAME_COLUMNS,
-        "is_public",
-    ]
+    header = list(CONSORTIUM_COLUMNS)
 
     def rows():
         for batch in _batches(queryset, [*fields, "is_public"]):

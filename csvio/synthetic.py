@@ -47,7 +47,7 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-from csvio.columns import ORGANISATION_FIELDS, OUTPUT_FIELDS
+from csvio.columns import CONSORTIUM_COLUMNS, ORGANISATION_FIELDS, OUTPUT_FIELDS
 
 CHUNK = 5_000
 
@@ -537,23 +537,7 @@ COLUMNS = {
         "themes",
         "regions",
     ],
-    "consortia": [
-        "slug",
-        "name",
-        "short_name",
-        "kind",
-        "parent",
-        "start_date",
-        "end_date",
-        "description",
-        "website",
-        "themes",
-        "former_names",
-        "acronyms",
-        "alternative_names",
-        "welsh_names",
-        "is_public",
-    ],
+    "consortia": list(CONSORTIUM_COLUMNS),
     "memberships": ["organisation", "consortium", "role", "start_date", "end_date", "note"],
     "contacts": ["organisation", "name", "job_title", "email", "phone", "is_public", "notes", "last_verified_on"],
     "outputs": [
